@@ -1,0 +1,2 @@
+class SandboxError(Exception):
+    """Base of every error the sandbox raises."""

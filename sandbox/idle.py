@@ -1,0 +1,176 @@
+"""Knowing when the program in a pty has finished reacting to the keys it was sent.
+
+Waiting for a quiet spell is wrong (editors wait 25-300 ms after ESC; load stretches any window).
+Instead this reads ``/proc``: every process of the terminal's foreground process group must be
+blocked waiting for input (``read``/``poll``/``select``/``epoll`` with no timeout or one of at least a
+second) or for a child (``wait4``/``waitid``), and the terminal's input queue must be empty.
+
+    probe = IdleProbe()
+    state = probe.state(master_fd, slave_fd)    # Idle.IDLE, Idle.BUSY or Idle.UNKNOWN
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import platform
+import struct
+import termios
+from enum import Enum
+
+#: Blocking syscalls by machine: name -> (number, index of the timeout argument, how it is given).
+#: "ms" is an int of milliseconds (negative: none); "timeval"/"timespec" a pointer (NULL: none);
+#: "none" means the call has no timeout at all.
+_SYSCALLS: dict[str, dict[int, tuple[str, int, str]]] = {
+    "x86_64": {
+        0: ("read", 0, "none"), 7: ("poll", 2, "ms"), 23: ("select", 4, "timeval"),
+        61: ("wait4", 0, "none"), 247: ("waitid", 0, "none"), 270: ("pselect6", 4, "timespec"),
+        271: ("ppoll", 2, "timespec"), 232: ("epoll_wait", 3, "ms"), 281: ("epoll_pwait", 3, "ms"),
+        441: ("epoll_pwait2", 3, "timespec"), 34: ("pause", 0, "none"),
+        130: ("rt_sigsuspend", 0, "none"), 19: ("readv", 0, "none"),
+    },
+    "aarch64": {
+        63: ("read", 0, "none"), 65: ("readv", 0, "none"), 72: ("pselect6", 4, "timespec"),
+        73: ("ppoll", 2, "timespec"), 22: ("epoll_pwait", 3, "ms"), 441: ("epoll_pwait2", 3, "timespec"),
+        260: ("wait4", 0, "none"), 95: ("waitid", 0, "none"), 133: ("rt_sigsuspend", 0, "none"),
+    },
+}
+#: A wait with a timeout at least this long counts as waiting for the user.
+LONG_TIMEOUT_S = 1.0
+_TIOCGPTN = 0x80045430
+
+
+class Idle(Enum):
+    IDLE = "idle"
+    BUSY = "busy"
+    UNKNOWN = "unknown"  # /proc could not tell: the caller falls back to a quiet window
+    GONE = "gone"  # no foreground process is left
+
+
+def slave_name(master_fd: int) -> str:
+    """The path of the pty slave that belongs to ``master_fd``."""
+    number = struct.unpack("I", fcntl.ioctl(master_fd, _TIOCGPTN, b"\0\0\0\0"))[0]
+    return f"/dev/pts/{number}"
+
+
+def queued(fd: int) -> int:
+    """Bytes waiting to be read on ``fd`` (FIONREAD)."""
+    return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0])
+
+
+class IdleProbe:
+    """Classifies the foreground process group of a pty from ``/proc``."""
+
+    def __init__(self, machine: str | None = None) -> None:
+        self._table = _SYSCALLS.get(machine or platform.machine(), {})
+
+    @property
+    def supported(self) -> bool:
+        return bool(self._table) and os.path.exists("/proc/self/syscall")
+
+    def state(self, master_fd: int, slave_fd: int | None, leader: int | None = None) -> Idle:
+        if not self.supported:
+            return Idle.UNKNOWN
+        try:
+            pgid = os.tcgetpgrp(master_fd)
+        except OSError:
+            return Idle.GONE
+        if slave_fd is not None and queued(slave_fd) > 0:
+            return Idle.BUSY  # the program has not read all its keys yet
+        if queued(master_fd) > 0:
+            return Idle.BUSY  # output not yet read by us
+        members = group_members(pgid, leader)
+        if not members:
+            return Idle.GONE
+        verdict = Idle.IDLE
+        for pid in members:
+            one = self.process_state(pid)
+            if one is Idle.BUSY:
+                return Idle.BUSY
+            if one is Idle.UNKNOWN:
+                verdict = Idle.UNKNOWN
+        return verdict
+
+    def process_state(self, pid: int) -> Idle:
+        try:
+            with open(f"/proc/{pid}/syscall", "rb") as f:
+                text = f.read().decode()
+        except ProcessLookupError:
+            return Idle.IDLE  # gone since listed: it is not busy
+        except OSError:
+            return Idle.UNKNOWN
+        fields = text.split()
+        if not fields or fields[0] == "running" or fields[0] == "-1":
+            return Idle.BUSY
+        try:
+            number = int(fields[0])
+            args = [int(a, 16) for a in fields[1:7]]
+        except ValueError:
+            return Idle.UNKNOWN
+        known = self._table.get(number)
+        if known is None:
+            return Idle.BUSY  # e.g. nanosleep, write: the program is doing something
+        _name, index, form = known
+        if form == "none":
+            return Idle.IDLE
+        timeout = _timeout_seconds(pid, form, args[index])
+        if timeout is None:
+            return Idle.UNKNOWN
+        return Idle.IDLE if timeout < 0 or timeout >= LONG_TIMEOUT_S else Idle.BUSY
+
+
+def _timeout_seconds(pid: int, form: str, value: int) -> float | None:
+    """The timeout of a blocked call in seconds; -1 for none; None when it cannot be read."""
+    if form == "ms":
+        signed = value - (1 << 64) if value >= 1 << 63 else value
+        signed = signed - (1 << 32) if 1 << 31 <= signed < 1 << 32 else signed
+        return -1.0 if signed < 0 else signed / 1000.0
+    if value == 0:
+        return -1.0  # NULL pointer: wait forever
+    try:
+        with open(f"/proc/{pid}/mem", "rb") as mem:
+            mem.seek(value)
+            raw = mem.read(16)
+    except (OSError, ValueError, OverflowError):
+        return None
+    if len(raw) < 16:
+        return None
+    sec, frac = struct.unpack("qq", raw)
+    return sec + frac / (1e6 if form == "timeval" else 1e9)
+
+
+def group_members(pgid: int, leader: int | None = None) -> list[int]:
+    """Live pids whose process group is ``pgid``.
+
+    With ``leader`` only that process and its descendants are looked at (a few reads of
+    ``/proc/PID/task/PID/children``); without it, or when that file is missing, all of ``/proc``.
+    """
+    candidates = _descendants(leader) if leader is not None else None
+    if candidates is None:
+        candidates = [int(e.name) for e in os.scandir("/proc") if e.name.isdigit()]
+    members = []
+    for pid in candidates:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read()
+            rest = stat[stat.rindex(b")") + 2:].split()
+            if rest[0] != b"Z" and int(rest[2]) == pgid:
+                members.append(pid)
+    return members
+
+
+def _descendants(leader: int) -> list[int] | None:
+    """``leader`` and all its descendants, or None when the kernel has no ``children`` files."""
+    if not os.path.exists(f"/proc/{leader}/task/{leader}/children"):
+        return [] if not os.path.exists(f"/proc/{leader}") else None
+    found = [leader]
+    i = 0
+    while i < len(found):
+        pid = found[i]
+        i += 1
+        with contextlib.suppress(OSError):
+            for task in os.scandir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError), open(f"{task.path}/children", "rb") as f:
+                    found.extend(int(c) for c in f.read().split())
+    return found

@@ -1,0 +1,263 @@
+"""A program running in a pseudo-terminal inside a sandbox, watched through a screen.
+
+This module owns the live side of an attempt: spawning the program in a pty (ptyprocess), sending
+keys and logging them with a time, pumping output into the screen with a per-call byte cap and a
+whole-attempt output budget, answering terminal queries, resizing, waiting until the program is idle
+or has exited, and the kill at the end.
+
+    with Session.start(root, ["ksh93", "-i"], env=root.environment()) as s:
+        s.wait_idle()
+        s.send(parse_keys("ls<CR>")); s.wait_idle()
+        print(s.screen.snapshot().text())
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ptyprocess
+
+from sandbox.errors import SandboxError
+from sandbox.idle import Idle, IdleProbe, queued, slave_name
+from sandbox.isolation import Limits, SandboxRoot
+from sandbox.keys import decode_input, encode_keys
+from sandbox.screen import Mark, Screen
+
+#: When /proc cannot tell, a program is taken as idle after this much silence (longer than the
+#: editors' ESC timeouts: vim 100 ms, nvi 300 ms at its default).
+QUIET_FALLBACK_S = 0.6
+READ_CHUNK = 4096
+
+
+@dataclass(frozen=True)
+class KeyEvent:
+    """One key the learner sent, ``t`` seconds after the session started, in key notation."""
+
+    t: float
+    key: str
+
+
+class Session:
+    """One program in one pty. Not thread-safe: one caller drives it."""
+
+    def __init__(self, proc: Any, root: SandboxRoot, screen: Screen, limits: Limits,
+                 clock: Callable[[], float]) -> None:
+        self._proc = proc
+        self.root = root
+        self.screen = screen
+        self.limits = limits
+        self._clock = clock
+        self.started = clock()
+        self.keys: list[KeyEvent] = []
+        self.marks: list[Mark] = []
+        self.notes: list[str] = []
+        self.output_bytes = 0
+        self.flooded = False
+        self._probe = IdleProbe()
+        self._last_output = self.started
+        self._exit_status: int | None = None
+        self._closed = False
+        try:
+            self._slave: int | None = os.open(slave_name(proc.fd), os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        except OSError:
+            self._slave = None
+
+    @classmethod
+    def start(cls, root: SandboxRoot, argv: Sequence[str], *, env: dict[str, str], columns: int = 80,
+              rows: int = 24, limits: Limits | None = None,
+              clock: Callable[[], float] = time.monotonic) -> Session:
+        limits = limits or Limits()
+        try:
+            proc = ptyprocess.PtyProcess.spawn(
+                root.command(argv), env=env, cwd=root.host_cwd(), dimensions=(rows, columns),
+                preexec_fn=root.preexec(limits))
+        except (OSError, ptyprocess.PtyProcessError) as exc:
+            raise SandboxError(f"cannot start {argv[0]}: {exc}") from exc
+        root.track(proc.pid)
+        return cls(proc, root, Screen(columns, rows), limits, clock)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- input ---------------------------------------------------------------------------------
+    @property
+    def fd(self) -> int:
+        return int(self._proc.fd)
+
+    @property
+    def pid(self) -> int:
+        return int(self._proc.pid)
+
+    def send(self, keys: Iterable[str]) -> None:
+        """Send keys given as notation tokens (``("d", "d", "<Esc>")``) and log them."""
+        tokens = tuple(keys)
+        if not tokens:
+            return
+        now = self._clock() - self.started
+        self.keys.extend(KeyEvent(now, k) for k in tokens)
+        self._write(encode_keys(tokens, app_cursor=self.screen.app_cursor))
+
+    def send_bytes(self, data: bytes) -> None:
+        """Send raw bytes a terminal produced (the drill screen's path) and log them as keys."""
+        now = self._clock() - self.started
+        self.keys.extend(KeyEvent(now, k) for k in decode_input(data))
+        self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self.fd, view)
+            except BlockingIOError:
+                self.pump(timeout=0.01)
+                continue
+            except OSError:
+                return  # the program has gone; what it left is observed as it is
+            view = view[n:]
+
+    # -- output --------------------------------------------------------------------------------
+    def pump(self, timeout: float = 0.0, max_bytes: int = 65536) -> int:
+        """Read what the program wrote (at most ``max_bytes``) into the screen; return the count."""
+        total = 0
+        wait = timeout
+        while total < max_bytes:
+            try:
+                ready, _, _ = select.select([self.fd], [], [], wait)
+            except (OSError, ValueError):
+                break
+            if not ready:
+                break
+            try:
+                data = os.read(self.fd, READ_CHUNK)
+            except OSError:
+                break
+            if not data:
+                break
+            wait = 0.0
+            total += len(data)
+            self.marks.extend(self.screen.feed(data))
+            replies = self.screen.take_replies()
+            if replies:
+                self._write(replies)
+        if total:
+            self._last_output = self._clock()
+            self.output_bytes += total
+            if self.output_bytes > self.limits.output_bytes and not self.flooded:
+                self._stop_flood()
+        return total
+
+    def _stop_flood(self) -> None:
+        self.flooded = True
+        self.notes.append(f"output passed {self.limits.output_bytes // 1024} KiB: the program was stopped")
+        with contextlib.suppress(OSError):
+            pgid = os.tcgetpgrp(self.fd)
+            if pgid != self.pid:  # stop the flooding job, keep the shell
+                os.killpg(pgid, signal.SIGKILL)
+            else:
+                self.root.kill_all()
+
+    # -- waiting -------------------------------------------------------------------------------
+    def idle_state(self) -> Idle:
+        if not self.alive:
+            return Idle.GONE
+        return self._probe.state(self.fd, self._slave, self.pid)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Pump until the program waits for input (seen twice in a row) or exits; False on timeout."""
+        deadline = self._clock() + timeout
+        in_a_row = 0
+        while self._clock() < deadline:
+            got = self.pump(timeout=0.001 if in_a_row else 0.0)
+            state = self.idle_state()
+            if state is Idle.GONE:
+                self.pump(timeout=0.01)
+                return True
+            if state is Idle.UNKNOWN:
+                if not got and self._clock() - self._last_output >= QUIET_FALLBACK_S:
+                    return True
+                self.pump(timeout=0.01)
+                continue
+            if state is Idle.IDLE and not got:
+                in_a_row += 1
+                if in_a_row >= 2:
+                    return True
+            else:
+                in_a_row = 0
+                self.pump(timeout=0.0005)
+        return False
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Pump until ``predicate()`` holds; False on timeout."""
+        deadline = self._clock() + timeout
+        while not predicate():
+            if self._clock() >= deadline:
+                return False
+            self.pump(timeout=0.01)
+        return True
+
+    def wait_exit(self, timeout: float = 10.0) -> int | None:
+        """Pump until the program exits; its exit status, or None if it is still running."""
+        self.wait_for(lambda: not self.alive, timeout)
+        self.pump(timeout=0.0)
+        return self.exit_status
+
+    @property
+    def alive(self) -> bool:
+        if self._exit_status is not None:
+            return False
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        if pid == 0:
+            return True
+        self._exit_status = os.waitstatus_to_exitcode(status)
+        return False
+
+    @property
+    def exit_status(self) -> int | None:
+        return None if self.alive else self._exit_status
+
+    def resize(self, columns: int, rows: int) -> None:
+        """Resize the screen, then the pty (the program gets SIGWINCH)."""
+        self.screen.resize(columns, rows)
+        with contextlib.suppress(OSError):
+            self._proc.setwinsize(rows, columns)
+
+    def elapsed(self) -> float:
+        return self._clock() - self.started
+
+    def close(self) -> None:
+        """Kill the program and everything it started; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        _ = self.alive  # reap if it already exited, to keep its status
+        self.root.kill_all()
+        with contextlib.suppress(OSError):
+            self.pump(timeout=0.0)
+        if self._slave is not None:
+            os.close(self._slave)
+        with contextlib.suppress(OSError, ChildProcessError):
+            if self._exit_status is None:
+                _, status = os.waitpid(self.pid, 0)
+                self._exit_status = os.waitstatus_to_exitcode(status)
+        with contextlib.suppress(OSError):
+            self._proc.fileobj.close()  # not proc.close(): it sleeps 0.1 s and waits again
+        self._proc.closed = True
+
+    def pending_output(self) -> bool:
+        try:
+            return queued(self.fd) > 0
+        except OSError:
+            return False

@@ -1,0 +1,185 @@
+"""The command line: ``trainer verify|check|lint|list|doctor|schema``.
+
+Every command takes its world as arguments (packs directory, environment, output stream) so that
+tests call ``main([...], env=..., out=...)``; only ``__main__`` passes the real ones.
+
+    code = main(["verify", "starter", "--seeds", "2"], env=os.environ, out=sys.stdout)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sandbox.errors import SandboxError
+from sandbox.isolation import Isolation
+from trainer.doctor import report
+from trainer.errors import PackError, TrainerError
+from trainer.grading import grade
+from trainer.loader import Library, instantiate, load_library
+from trainer.model import Attempt
+from trainer.runner import Engines, run_attempt
+from trainer.schema import pack_schema
+from trainer.verify import Case, junit_xml, verify
+
+#: The packs shipped with the trainer.
+DEFAULT_PACKS = Path(__file__).resolve().parent.parent / "exercises"
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="trainer", description="Drills for AIX shell, vi and kubectl in the "
+                                "real programs, graded automatically.")
+    p.add_argument("--packs", type=Path, help="directory of exercise packs (default: the shipped ones, "
+                   "or $TRAINER_PACKS)")
+    p.add_argument("--lang", choices=("en", "ko"), help="language of messages (default: from $LANG)")
+    p.add_argument("--no-bwrap", action="store_true", help="run drills without bubblewrap isolation")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def engines(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--shell", choices=("ksh93", "ksh", "bash"), help="shell engine (default: ksh93)")
+        sp.add_argument("--editor", choices=("nvi", "vim"), help="vi engine (default: nvi)")
+
+    v = sub.add_parser("verify", help="replay every solution, wrong attempt and start through the real programs")
+    v.add_argument("names", nargs="*", metavar="ID|PACK|TOPIC")
+    engines(v)
+    v.add_argument("--seeds", type=int, default=1, help="variants per exercise (seeds 0..N-1)")
+    v.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
+    v.add_argument("--jobs", type=int, default=1, help="exercises verified at once")
+
+    c = sub.add_parser("check", help="grade one submission headless (exit 0 pass, 1 fail, 2 error)")
+    c.add_argument("id")
+    what = c.add_mutually_exclusive_group(required=True)
+    what.add_argument("--keys", type=Path, metavar="FILE", help="keys in Vim notation (line breaks ignored)")
+    what.add_argument("--answer", metavar="TEXT", help="a quiz answer")
+    c.add_argument("--seed", type=int, default=0, help="the exercise variant")
+    c.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    engines(c)
+
+    li = sub.add_parser("lint", help="validate packs without running them (exit 2 on errors)")
+    li.add_argument("path", nargs="?", type=Path)
+    sub.add_parser("list", help="list the exercises")
+    d = sub.add_parser("doctor", help="show engines, isolation and idle detection")
+    engines(d)
+    sub.add_parser("schema", help="print the JSON Schema of exercise files")
+    return p
+
+
+def _lang(args: argparse.Namespace, env: Mapping[str, str]) -> str:
+    if args.lang:
+        return str(args.lang)
+    chosen = env.get("TRAINER_LANG") or env.get("LC_ALL") or env.get("LANG") or ""
+    return "ko" if chosen.startswith("ko") else "en"
+
+
+def _engines(args: argparse.Namespace) -> Engines:
+    shell = {"ksh": "ksh93"}.get(args.shell, args.shell) if getattr(args, "shell", None) else None
+    isolation = Isolation.PLAIN if args.no_bwrap else None
+    return Engines.detect(shell, getattr(args, "editor", None), isolation)
+
+
+def _library(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, strict: bool) -> Library:
+    top = args.packs or Path(env.get("TRAINER_PACKS") or DEFAULT_PACKS)
+    library = load_library(top)
+    if library.errors and strict:
+        for e in library.errors:
+            print(e, file=sys.stderr)
+    return library
+
+
+def cmd_list(library: Library, lang: str, out: TextIO) -> int:
+    for pack in library.packs:
+        print(f"{pack.name}: {pack.title.get(lang)}", file=out)
+        for topic in pack.topics:
+            print(f"  {topic.name}: {topic.title.get(lang)}", file=out)
+            for t in pack.exercises:
+                if t.topic == topic.name:
+                    ex = instantiate(t, 0)
+                    print(f"    {t.id:32} {ex.kind:6} {ex.title.get(lang)}", file=out)
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, library: Library, out: TextIO) -> int:
+    templates = library.select(args.names)
+    engines = _engines(args)
+
+    def progress(cases: list[Case]) -> None:
+        for c in cases:
+            status = "skip" if c.skipped else ("ok  " if c.ok else "FAIL")
+            print(f"{status} {c.name}{': ' + c.message if c.message and not c.ok else ''}", file=out, flush=True)
+
+    cases = verify(templates, max(1, args.seeds), engines, max(1, args.jobs), progress)
+    if args.junit:
+        args.junit.write_text(junit_xml(cases), encoding="utf-8")
+    failed = sum(not c.ok for c in cases)
+    skipped = sum(c.skipped for c in cases)
+    print(f"verify: {len(cases) - failed - skipped} passed, {failed} failed, {skipped} skipped", file=out)
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, library: Library, lang: str, out: TextIO) -> int:
+    exercise = instantiate(library.template(args.id), args.seed)
+    if args.keys is not None:
+        try:
+            keys = "".join(args.keys.read_text(encoding="utf-8").splitlines())
+        except OSError as exc:
+            raise TrainerError(f"{args.keys}: {exc.strerror}") from exc
+        attempt = Attempt(keys={"*": keys})
+    else:
+        attempt = Attempt(answer=args.answer)
+    observation = run_attempt(exercise, attempt, _engines(args))
+    verdict = grade(exercise.checks, observation)
+    if args.json:
+        json.dump({"exercise": exercise.id, "seed": exercise.seed, "engine": observation.engine,
+                   "passed": verdict.passed, "keys": verdict.keys,
+                   "checks": [{"id": r.check.id, "kind": r.check.kind, "passed": r.passed,
+                               "reason": r.reason.get(lang) if r.reason else None, "diff": r.diff}
+                              for r in verdict.results]}, out, ensure_ascii=False, indent=2)
+        print(file=out)
+    else:
+        for r in verdict.results:
+            mark = "✓" if r.passed else "✗"
+            print(f"{mark} {r.check.id}" + (f": {r.reason.get(lang)}" if r.reason and not r.passed else ""), file=out)
+            if r.diff and not r.passed:
+                print(r.diff.rstrip("\n"), file=out)
+        print(("PASS" if verdict.passed else "FAIL") + f" {exercise.id} ({verdict.keys} keys)", file=out)
+    return EXIT_OK if verdict.passed else EXIT_FAIL
+
+
+def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
+    parser = _parser()
+    args = parser.parse_args(list(argv))
+    lang = _lang(args, env)
+    try:
+        if args.command == "schema":
+            json.dump(pack_schema(), out, indent=2)
+            print(file=out)
+            return EXIT_OK
+        if args.command == "doctor":
+            print("\n".join(report(_engines(args))), file=out)
+            return EXIT_OK
+        if args.command == "lint":
+            top = args.path or args.packs or Path(env.get("TRAINER_PACKS") or DEFAULT_PACKS)
+            library = load_library(top)
+            for e in library.errors:
+                print(e, file=out)
+            count = len(library.templates)
+            print(f"lint: {count} exercises in {len(library.packs)} packs, {len(library.errors)} errors", file=out)
+            return EXIT_ERROR if library.errors else EXIT_OK
+        library = _library(args, env, out, strict=True)
+        if args.command == "verify":
+            return cmd_verify(args, library, out)
+        if args.command == "check":
+            return cmd_check(args, library, lang, out)
+        code = cmd_list(library, lang, out)
+        if args.command is None:
+            print("\nRun `trainer check ID --keys FILE` to grade keys, `trainer --help` for every command.",
+                  file=out)
+        return code
+    except (TrainerError, SandboxError) as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return EXIT_ERROR

@@ -1,0 +1,266 @@
+"""Loading exercise packs: YAML with line numbers, JSON Schema validation, the pack contract.
+
+A pack is a directory with ``pack.yaml`` naming its topic files in order. Every problem becomes a
+``file:line: message`` string; a broken pack is reported and skipped while the others still load.
+
+    library = load_library(Path("exercises"))
+    library.errors                              # ["exercises/x/vi.yaml:12: vi-dd: ..."]
+    ex = instantiate(library.template("vi-dd"), seed=1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from sandbox.keys import KeyNotationError, parse_keys
+from trainer.checks import CHECKS
+from trainer.errors import PackError
+from trainer.model import (Attempt, Check, Exercise, ExerciseTemplate, FileSpec, Pack, Setup, Source, Text,
+                           Topic)
+from trainer.params import draw, render
+from trainer.schema import pack_file_schema, topic_file_schema
+
+#: Seeds rendered by the loader to catch template errors (verify runs more).
+LINT_SEEDS = (0, 1, 2)
+
+
+@dataclass
+class Library:
+    """Every pack found, and every problem met while loading them."""
+
+    packs: list[Pack] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def templates(self) -> list[ExerciseTemplate]:
+        return [t for p in self.packs for t in p.exercises]
+
+    def template(self, exercise_id: str) -> ExerciseTemplate:
+        for t in self.templates:
+            if t.id == exercise_id:
+                return t
+        raise PackError(f"no exercise {exercise_id!r} (see `trainer list`)")
+
+    def select(self, names: Sequence[str]) -> list[ExerciseTemplate]:
+        """Exercises named by id, pack or topic (all of them when ``names`` is empty)."""
+        if not names:
+            return self.templates
+        chosen: list[ExerciseTemplate] = []
+        for name in names:
+            found = [t for t in self.templates if name in (t.id, t.pack, t.topic)]
+            if not found:
+                raise PackError(f"no exercise, pack or topic named {name!r} (see `trainer list`)")
+            chosen += [t for t in found if t not in chosen]
+        return chosen
+
+
+def load_library(top: Path) -> Library:
+    """Load every ``*/pack.yaml`` under ``top`` (or ``top`` itself if it is a pack or pack file)."""
+    library = Library()
+    if top.is_file():
+        pack_files = [top]
+    elif (top / "pack.yaml").is_file():
+        pack_files = [top / "pack.yaml"]
+    else:
+        pack_files = sorted(top.glob("*/pack.yaml"))
+        if not pack_files:
+            library.errors.append(f"{top}: no pack.yaml found")
+    seen: dict[str, Source] = {}
+    for pack_file in pack_files:
+        errors: list[str] = []
+        pack = _load_pack(pack_file, errors)
+        if pack is not None:
+            for t in pack.exercises:
+                if t.id in seen:
+                    errors.append(f"{t.source}: {t.id}: the id is already used at {seen[t.id]}")
+                seen.setdefault(t.id, t.source)
+        library.errors += errors
+        if pack is not None and not errors:
+            library.packs.append(pack)
+    return library
+
+
+def _read_yaml(path: Path, errors: list[str]) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(f"{path}:1: cannot read: {exc}")
+        return None, None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(f"{path}:{line}: bad YAML: {problem}")
+        return None, None
+    return data, node
+
+
+def line_of(node: yaml.Node | None, path: Iterable[Any]) -> int:
+    """The 1-based line of the YAML node at ``path`` (the deepest one that exists)."""
+    if node is None:
+        return 1
+    for step in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            child = node.value[step]
+        if child is None:
+            break
+        node = child
+    return int(node.start_mark.line) + 1
+
+
+def _schema_errors(data: Any, schema: Mapping[str, Any], path: Path, node: yaml.Node | None) -> list[str]:
+    validator = jsonschema.Draft202012Validator(schema)
+    found = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        where = list(err.absolute_path)
+        message = err.message
+        if where and where[-1] == "kind" and err.validator in ("enum", "const"):
+            message = f"unknown check kind {err.instance!r} (known: {', '.join(sorted(CHECKS))})"
+        if len(message) > 200:
+            message = message[:197] + "..."
+        label = ".".join(map(str, where)) or "file"
+        found.append(f"{path}:{line_of(node, where)}: {label}: {message}")
+    return found
+
+
+def _load_pack(pack_file: Path, errors: list[str]) -> Pack | None:
+    data, node = _read_yaml(pack_file, errors)
+    if data is None:
+        return None
+    problems = _schema_errors(data, pack_file_schema(), pack_file, node)
+    if problems:
+        errors += problems
+        return None
+    name = data["pack"]
+    topics: list[Topic] = []
+    templates: list[ExerciseTemplate] = []
+    for i, rel in enumerate(data["topics"]):
+        topic_file = pack_file.parent / rel
+        if not topic_file.is_file():
+            errors.append(f"{pack_file}:{line_of(node, ['topics', i])}: no topic file {rel}")
+            continue
+        topic, found = _load_topic(topic_file, name, errors)
+        if topic is not None:
+            topics.append(topic)
+            templates += found
+    return Pack(name, _text(data["title"]), tuple(topics), tuple(templates), Source(str(pack_file), 1))
+
+
+def _load_topic(path: Path, pack: str, errors: list[str]) -> tuple[Topic | None, list[ExerciseTemplate]]:
+    data, node = _read_yaml(path, errors)
+    if data is None:
+        return None, []
+    problems = _schema_errors(data, topic_file_schema(), path, node)
+    if problems:
+        errors += problems
+        return None, []
+    topic = Topic(data["topic"], _text(data["title"]), Source(str(path), 1))
+    templates = []
+    for i, raw in enumerate(data["exercises"]):
+        source = Source(str(path), line_of(node, ["exercises", i]))
+        template = ExerciseTemplate(raw["id"], pack, topic.name, raw, source, {})
+        problems = contract_problems(template)
+        if problems:
+            errors += [f"{path}:{line_of(node, ['exercises', i, *where])}: {raw['id']}: {msg}"
+                       for where, msg in problems]
+            continue
+        templates.append(template)
+    return topic, templates
+
+
+def contract_problems(template: ExerciseTemplate) -> list[tuple[list[Any], str]]:
+    """What breaks the pack contract beyond the schema: check arguments, keys, kinds, templates."""
+    raw = template.raw
+    problems: list[tuple[list[Any], str]] = []
+    kind = raw["kind"]
+    for i, check in enumerate(raw["checks"]):
+        args = {k: v for k, v in check.items() if k not in ("kind", "id", "message", "hint")}
+        problems += [(["checks", i], p) for p in CHECKS[check["kind"]].problems(args, values=False)]
+        if "hint" in check and check["hint"] >= len(raw["hints"]):
+            problems.append((["checks", i, "hint"], f"hint {check['hint']} does not exist"))
+    if kind in ("shell", "vi") and not raw["solution"].get("keys"):
+        problems.append((["solution"], "a shell or vi exercise needs solution keys"))
+    if kind == "quiz" and "answer" not in raw["solution"]:
+        problems.append((["solution"], "a quiz needs a solution answer"))
+    if kind == "vi" and not raw.get("setup", {}).get("open"):
+        problems.append((["setup"], "a vi exercise needs setup.open, the file the editor opens"))
+    names = {c.get("id", c["kind"]) for c in raw["checks"]} | {c["kind"] for c in raw["checks"]}
+    for i, attempt in enumerate(raw["wrong"]):
+        for name in attempt.get("fails", []):
+            if name not in names:
+                problems.append((["wrong", i, "fails"], f"no check named {name!r}"))
+    if problems:
+        return problems
+    for seed in LINT_SEEDS:
+        try:
+            ex = instantiate(template, seed)
+        except PackError as exc:
+            return [([], str(exc))]
+        for where, attempt in [(["solution"], ex.solution), *((["wrong", i], w) for i, w in enumerate(ex.wrong))]:
+            for engine, keys in attempt.keys.items():
+                try:
+                    parse_keys(keys)
+                except KeyNotationError as exc:
+                    problems.append((where, f"keys for {engine}: {exc}"))
+        for check in ex.checks:
+            problems += [(["checks"], f"seed {seed}: {p}") for p in CHECKS[check.kind].problems(check.args)]
+        if problems:
+            return problems
+    return problems
+
+
+def _text(raw: Mapping[str, str]) -> Text:
+    return Text(str(raw["en"]), str(raw["ko"]))
+
+
+def _attempt(raw: Mapping[str, Any]) -> Attempt:
+    keys = raw.get("keys", {})
+    keys = {"*": keys} if isinstance(keys, str) else dict(keys)
+    answer = raw.get("answer")
+    return Attempt(keys=keys, answer=None if answer is None else str(answer),
+                   fails=tuple(raw.get("fails", ())), why=str(raw.get("why", "")))
+
+
+def _setup(raw: Mapping[str, Any]) -> Setup:
+    files = []
+    for f in raw.get("files", []):
+        mode = f.get("mode")
+        files.append(FileSpec(path=str(f["path"]), type=f.get("type", "file"), content=str(f.get("content", "")),
+                              mode=None if mode is None else int(str(mode), 8), target=f.get("target")))
+    return Setup(files=tuple(files), commands=tuple(raw.get("commands", ())),
+                 history=tuple(raw.get("history", ())), open=raw.get("open"), profile=raw.get("profile"),
+                 environment=raw.get("environment"), login=bool(raw.get("login", False)))
+
+
+def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
+    """The exercise with its parameters drawn from ``seed`` and rendered everywhere."""
+    raw = template.raw
+    try:
+        values = draw(raw.get("params", {}), template.id, seed)
+        body = render({k: v for k, v in raw.items() if k != "params"}, values)
+        checks = []
+        for c in body["checks"]:
+            args = {k: v for k, v in c.items() if k not in ("kind", "id", "message", "hint")}
+            checks.append(Check(kind=c["kind"], args=args, id=str(c.get("id", c["kind"])),
+                                message=_text(c["message"]) if "message" in c else None, hint=c.get("hint")))
+        return Exercise(
+            id=template.id, pack=template.pack, topic=template.topic, kind=body["kind"],
+            title=_text(body["title"]), prompt=_text(body["prompt"]), setup=_setup(body.get("setup", {})),
+            checks=tuple(checks), hints=tuple(_text(h) for h in body["hints"]),
+            solution=_attempt(body["solution"]), wrong=tuple(_attempt(w) for w in body["wrong"]),
+            source=template.source, seed=seed, par=body.get("par"), engines=tuple(body.get("engines", ())),
+            params=values)
+    except (PackError, ValueError, KeyError, TypeError) as exc:
+        raise PackError(f"{template.source}: {template.id}: {exc}") from exc

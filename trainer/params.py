@@ -1,0 +1,143 @@
+"""Random parameters of an exercise, drawn from a seed and rendered into its texts.
+
+A template names its parameters under ``params`` and uses them as ``{{ name }}`` anywhere in a string
+(prompt, setup, checks, solution, wrong attempts). Expressions are small and safe: numbers,
+strings, names, ``a.b`` / ``a[0]``, ``+ - * // %``, comparisons, ``x if c else y`` and a few functions.
+
+>>> values = draw({"n": {"int": [2, 2]}, "links": {"expr": "n + 2"}}, "ex", 0)
+>>> render("ls -ld d # {{ links }} links", values)
+'ls -ld d # 4 links'
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import random
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from trainer.errors import PackError
+
+#: Names a ``word`` parameter draws from: plausible, short and distinct.
+WORDS: dict[str, tuple[str, ...]] = {
+    "file": ("report", "notes", "memo", "budget", "plan", "todo", "draft", "summary", "agenda", "index",
+             "letter", "invoice", "roster", "backup", "script", "config", "readme", "ledger"),
+    "dir": ("projects", "docs", "archive", "scripts", "data", "logs", "build", "public", "private",
+            "shared", "reports", "tools", "cache", "drafts"),
+    "user": ("kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim"),
+    "fruit": ("apple", "banana", "cherry", "grape", "lemon", "mango", "melon", "peach", "plum", "pear"),
+}
+
+_TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+}
+_CMPOPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge,
+}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "len": len, "str": str, "int": int, "min": min, "max": max, "upper": str.upper,
+    "octal": lambda n: format(int(n), "o"), "join": lambda sep, items: str(sep).join(map(str, items)),
+    "numbered": lambda fmt, lo, hi: "".join(f"{str(fmt) % i}\n" for i in range(int(lo), int(hi) + 1)),
+}
+
+
+def draw(specs: Mapping[str, Any], exercise_id: str, seed: int) -> dict[str, Any]:
+    """Draw every parameter in order (later ones may use earlier ones in ``expr``)."""
+    rng = random.Random(f"{exercise_id}/{seed}")
+    values: dict[str, Any] = {}
+    for name, spec in specs.items():
+        values[name] = _draw_one(name, spec, rng, values)
+    return values
+
+
+def _draw_one(name: str, spec: Any, rng: random.Random, values: Mapping[str, Any]) -> Any:
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise PackError(f"parameter {name}: give exactly one of choice, int, word, sample, expr")
+    ((how, arg),) = spec.items()
+    if how == "choice":
+        return rng.choice(list(arg))
+    if how == "int":
+        lo, hi = arg
+        return rng.randint(int(lo), int(hi))
+    if how == "word":
+        return rng.choice(WORDS[arg])
+    if how == "sample":
+        pool, k = arg["from"], arg["k"]
+        pool = WORDS[pool] if isinstance(pool, str) else pool
+        return rng.sample(list(pool), int(k))
+    if how == "expr":
+        return evaluate(str(arg), values)
+    raise PackError(f"parameter {name}: unknown kind {how!r}")
+
+
+def render(value: Any, values: Mapping[str, Any]) -> Any:
+    """Render ``{{ expr }}`` in every string inside ``value`` (lists and mappings too)."""
+    if isinstance(value, str):
+        whole = _TEMPLATE.fullmatch(value.strip())
+        if whole and value.strip() == value:
+            result = evaluate(whole.group(1), values)
+            return result if not isinstance(result, (list, dict)) else str(result)
+        return _TEMPLATE.sub(lambda m: str(evaluate(m.group(1), values)), value)
+    if isinstance(value, Mapping):
+        return {k: render(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [render(v, values) for v in value]
+    return value
+
+
+def evaluate(expression: str, values: Mapping[str, Any]) -> Any:
+    """Evaluate a template expression over ``values``; a PackError names what is wrong."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise PackError(f"bad expression {{{{{expression}}}}}: {exc.msg}") from exc
+    return _eval(tree.body, values, expression)
+
+
+def _eval(node: ast.AST, values: Mapping[str, Any], text: str) -> Any:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, str, float)):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id not in values:
+            raise PackError(f"unknown parameter {node.id!r} in {{{{{text}}}}}")
+        return values[node.id]
+    if isinstance(node, ast.Attribute):
+        base = _eval(node.value, values, text)
+        if isinstance(base, Mapping) and node.attr in base:
+            return base[node.attr]
+        raise PackError(f"no field {node.attr!r} in {{{{{text}}}}}")
+    if isinstance(node, ast.Subscript):
+        base = _eval(node.value, values, text)
+        key = _eval(node.slice, values, text)
+        try:
+            return base[key]
+        except (KeyError, IndexError, TypeError) as exc:
+            raise PackError(f"no item {key!r} in {{{{{text}}}}}") from exc
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        try:
+            return _BINOPS[type(node.op)](_eval(node.left, values, text), _eval(node.right, values, text))
+        except (TypeError, ZeroDivisionError) as exc:
+            raise PackError(f"cannot compute {{{{{text}}}}}: {exc}") from exc
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_eval(node.operand, values, text)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
+        left = _eval(node.left, values, text)
+        return _CMPOPS[type(node.ops[0])](left, _eval(node.comparators[0], values, text))
+    if isinstance(node, ast.IfExp):
+        test = _eval(node.test, values, text)
+        return _eval(node.body if test else node.orelse, values, text)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_eval(e, values, text) for e in node.elts]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS:
+        args = [_eval(a, values, text) for a in node.args]
+        try:
+            return _FUNCTIONS[node.func.id](*args)
+        except (TypeError, ValueError) as exc:
+            raise PackError(f"cannot compute {{{{{text}}}}}: {exc}") from exc
+    raise PackError(f"not allowed in a template: {{{{{text}}}}}")

@@ -1,0 +1,236 @@
+"""Running one attempt of an exercise: set up the sandbox, start the program, replay or drive it, observe.
+
+The ``Drill`` is the live attempt (the drill screen drives its session key by key); ``run_attempt``
+replays a whole submission headless, as ``trainer verify`` and ``trainer check`` do.
+
+    engines = Engines.detect()
+    obs = run_attempt(exercise, exercise.solution, engines)
+    grade(exercise.checks, obs).passed
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sandbox.editors import editor_command, find_editor, install_editor
+from sandbox.errors import SandboxError
+from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, default_isolation
+from sandbox.keys import parse_keys
+from sandbox.observation import Observation, ProbeResult, snapshot_files
+from sandbox.session import Session
+from sandbox.shell import (executed, find_shell, history_path, read_history, shell_command,
+                           write_history)
+from trainer.checks import CHECKS
+from trainer.errors import TrainerError
+from trainer.model import Attempt, Exercise, FileSpec, Setup
+
+#: How long one chunk of replayed keys may take to settle before the replay goes on regardless.
+SETTLE_TIMEOUT_S = 10.0
+START_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Engines:
+    """Which real programs run the drills: (engine name, executable) per role."""
+
+    shell: tuple[str, str] | None
+    editor: tuple[str, str] | None
+    isolation: Isolation | None = None  # None: bwrap when usable
+
+    @classmethod
+    def detect(cls, shell: str | None = None, editor: str | None = None,
+               isolation: Isolation | None = None) -> Engines:
+        def pick(find: object, name: str | None) -> tuple[str, str] | None:
+            try:
+                return find(name)  # type: ignore[operator, no-any-return]
+            except SandboxError:
+                if name is not None:
+                    raise
+                return None
+
+        if editor is None and os.geteuid() == 0 and (isolation or default_isolation()) is Isolation.PLAIN:
+            # Without bwrap a root-run sandbox uid has no passwd entry, and nvi then stops every edit
+            # with "Information on user id N not found ... Press any key": vim has no such need.
+            with contextlib.suppress(SandboxError):
+                editor = find_editor("vim")[0]
+        return cls(pick(find_shell, shell), pick(find_editor, editor), isolation)
+
+    def engine_for(self, kind: str) -> str:
+        """The engine name an exercise of ``kind`` runs under ("quiz" for quizzes)."""
+        if kind == "quiz":
+            return "quiz"
+        chosen = self.shell if kind == "shell" else self.editor
+        if chosen is None:
+            raise TrainerError(f"no {'shell' if kind == 'shell' else 'vi'} installed for {kind} drills "
+                               "(run `trainer doctor`)")
+        return chosen[0]
+
+
+def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine: str | None) -> None:
+    """Create the setup's files, links, history and /etc files, then give HOME to the sandbox user."""
+    home = root.home
+    for spec in setup.files:
+        _create(home, spec)
+    for spec in sorted((s for s in setup.files if s.mode is not None), key=lambda s: -s.path.count("/")):
+        assert spec.mode is not None
+        (home / spec.path).chmod(spec.mode)
+    if setup.profile is not None:
+        root.write_etc("profile", setup.profile)
+    if setup.environment is not None:
+        root.write_etc("environment", setup.environment)
+    if shell_engine is not None:
+        write_history(root, shell_engine, setup.history)
+    if engines.editor is not None:
+        install_editor(root, *engines.editor)
+    root.hand_over()
+    for command in setup.commands:
+        done = root.run(["/bin/sh", "-c", command], env=root.environment())
+        if done.returncode != 0:
+            raise TrainerError(f"setup command failed ({done.returncode}): {command}: "
+                               f"{done.stderr.decode(errors='replace').strip()[:200]}")
+
+
+def _create(home: Path, spec: FileSpec) -> None:
+    target = home / spec.path
+    if not target.resolve().is_relative_to(home.resolve()):
+        raise TrainerError(f"setup path {spec.path!r} leaves HOME")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if spec.type == "dir":
+        target.mkdir(exist_ok=True)
+    elif spec.type == "symlink":
+        target.symlink_to(spec.target or "")
+    elif spec.type == "hardlink":
+        os.link(home / (spec.target or ""), target)
+    else:
+        target.write_text(spec.content, encoding="utf-8")
+
+
+def chunks(keys: Sequence[str]) -> list[tuple[str, ...]]:
+    """Split replayed keys where the program must settle: after each ``<CR>``, around each ``<Esc>``.
+
+    An ``<Esc>`` sent together with the next keys would read as an escape sequence (``<Esc>O``).
+    """
+    out: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for key in keys:
+        if key == "<Esc>":
+            if current:
+                out.append(tuple(current))
+            out.append((key,))
+            current = []
+            continue
+        current.append(key)
+        if key in ("<CR>", "<NL>"):
+            out.append(tuple(current))
+            current = []
+    if current:
+        out.append(tuple(current))
+    return out
+
+
+class Drill:
+    """One live attempt: a sandbox, its program (if any) and what the grader will need."""
+
+    def __init__(self, exercise: Exercise, engines: Engines, *, columns: int = 80, rows: int = 24,
+                 limits: Limits | None = None, lang: str = "C.UTF-8",
+                 host_env: Mapping[str, str] | None = None) -> None:
+        self.exercise = exercise
+        self.engine = engines.engine_for(exercise.kind)
+        self.root = SandboxRoot.create(SandboxUser(), isolation=engines.isolation)
+        self.session: Session | None = None
+        self.limits = limits or Limits()
+        try:
+            shell_engine = engines.shell[0] if engines.shell else None
+            materialise(self.root, exercise.setup, engines, shell_engine)
+            self._history_before = len(exercise.setup.history)
+            env = self.root.environment(lang=lang, host_env=host_env)
+            if exercise.kind == "shell":
+                assert engines.shell is not None
+                argv, extra = shell_command(self.root, *engines.shell)
+                if exercise.setup.login:
+                    extra["TRAINER_LOGIN"] = "1"
+                self.session = Session.start(self.root, argv, env={**env, **extra}, columns=columns, rows=rows,
+                                             limits=self.limits)
+            elif exercise.kind == "vi":
+                assert exercise.setup.open is not None
+                self.session = Session.start(self.root, editor_command(self.root, exercise.setup.open), env=env,
+                                             columns=columns, rows=rows, limits=self.limits)
+            if self.session is not None:
+                if not self.session.wait_idle(START_TIMEOUT_S):
+                    raise TrainerError(f"{self.engine} did not start within {START_TIMEOUT_S:g} s")
+                if not self.session.alive:
+                    said = " ".join(line.strip() for line in self.session.screen.lines() if line.strip())
+                    raise TrainerError(f"{self.engine} exited at once ({self.session.exit_status}): {said[:300]}")
+        except BaseException:
+            self.close()
+            raise
+
+    def replay(self, keys: str) -> None:
+        """Send keys in notation, letting the program settle where a person would pause."""
+        if self.session is None:
+            return
+        for chunk in chunks(parse_keys(keys)):
+            if not self.session.alive:
+                break
+            self.session.send(chunk)
+            if not self.session.wait_idle(SETTLE_TIMEOUT_S):
+                self.session.notes.append(f"the program did not settle after {''.join(chunk)!r}")
+
+    def observe(self, answer: str | None = None) -> Observation:
+        """Snapshot everything the checks may read (run probes, read history, files, screen)."""
+        s = self.session
+        if s is not None:
+            s.wait_idle(SETTLE_TIMEOUT_S)
+        commands = ()
+        notes: list[str] = list(s.notes) if s else []
+        if self.exercise.kind == "shell" and s is not None:
+            try:
+                data = Path(history_path(self.root, inside=False)).read_bytes()
+            except OSError:
+                data = b""
+            commands = executed(read_history(self.engine, data), s.marks, first=self._history_before + 1)
+            if not s.marks:
+                notes.append("no prompt marks (PS1 changed?): exit statuses are unknown")
+        probes = {}
+        for check in self.exercise.checks:
+            for command in CHECKS[check.kind].probes(check.args):
+                probes[command] = self._probe(command)
+        files = snapshot_files(self.root.home, self.root.owner_names(), self.root.group_names())
+        return Observation(
+            engine=self.engine, files=files, screen=s.screen.snapshot() if s else None,
+            keys=tuple(s.keys) if s else (), commands=commands,
+            exit_status=s.exit_status if s else None, answer=answer, probes=probes, notes=tuple(notes),
+            seconds=s.elapsed() if s else 0.0)
+
+    def _probe(self, command: str) -> ProbeResult:
+        try:
+            done = self.root.run(["/bin/sh", "-c", command], env=self.root.environment())
+        except SandboxError as exc:
+            return ProbeResult(command, str(exc), -1)
+        return ProbeResult(command, done.stdout.decode("utf-8", "replace"), done.returncode)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        self.root.close()
+
+    def __enter__(self) -> Drill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_attempt(exercise: Exercise, attempt: Attempt | None, engines: Engines, **drill_options: object) -> Observation:
+    """Replay ``attempt`` (None: the untouched start) headless and return what it left."""
+    with Drill(exercise, engines, **drill_options) as drill:  # type: ignore[arg-type]
+        if attempt is not None:
+            drill.replay(attempt.keys_for(drill.engine))
+        observation = drill.observe(attempt.answer if attempt else None)
+    if attempt is not None and attempt.answer is not None and exercise.kind != "quiz":
+        observation = replace(observation, answer=attempt.answer)
+    return observation

@@ -1,0 +1,132 @@
+"""The JSON Schema of exercise files, exported by ``trainer schema`` for editors' autocompletion.
+
+It describes both file shapes: a pack file (``pack:`` with its topic files) and a topic file
+(``topic:`` with its exercises). Check arguments come from the check table, so the schema and the
+loader can never disagree about which kinds exist.
+
+    validator = jsonschema.Draft202012Validator(pack_schema())
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trainer.checks import CHECKS
+from trainer.model import KINDS
+
+SCHEMA_ID = "https://trainer.invalid/schema/exercises.json"
+
+_TEXT: dict[str, Any] = {
+    "type": "object", "required": ["en", "ko"], "additionalProperties": False,
+    "properties": {"en": {"type": "string", "minLength": 1}, "ko": {"type": "string", "minLength": 1}},
+    "description": "A learner-facing text in English and Korean.",
+}
+_SCALAR: dict[str, Any] = {"type": ["string", "integer", "number", "boolean"]}
+_KEYS: dict[str, Any] = {
+    "description": "Keys in Vim notation (`dd`, `<Esc>`, `:wq<CR>`), or a mapping engine -> keys.",
+    "oneOf": [{"type": "string"},
+              {"type": "object", "minProperties": 1,
+               "propertyNames": {"enum": ["*", "ksh93", "bash", "nvi", "vim"]},
+               "additionalProperties": {"type": "string"}}],
+}
+_ATTEMPT: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "keys": _KEYS,
+        "answer": {"type": ["string", "integer"], "description": "A quiz answer."},
+        "fails": {"type": "array", "items": {"type": "string"},
+                  "description": "Check ids or kinds that must fail for this wrong attempt."},
+        "why": {"type": "string", "description": "What this attempt shows (for authors)."},
+    },
+}
+_PARAM: dict[str, Any] = {
+    "type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+    "properties": {
+        "choice": {"type": "array", "minItems": 1},
+        "int": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+        "word": {"enum": ["file", "dir", "user", "fruit"]},
+        "sample": {"type": "object", "required": ["from", "k"],
+                   "properties": {"from": {}, "k": {"type": "integer", "minimum": 1}}},
+        "expr": {"type": "string"},
+    },
+}
+_FILE: dict[str, Any] = {
+    "type": "object", "required": ["path"], "additionalProperties": False,
+    "properties": {
+        "path": {"type": "string", "minLength": 1, "description": "Relative to HOME."},
+        "type": {"enum": ["file", "dir", "symlink", "hardlink"]},
+        "content": {"type": "string"},
+        "mode": {"type": ["string", "integer"], "description": "Octal, e.g. \"644\"."},
+        "target": {"type": "string", "description": "Symlink target or hard link source."},
+    },
+}
+_SETUP: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "files": {"type": "array", "items": _FILE},
+        "commands": {"type": "array", "items": {"type": "string"}},
+        "history": {"type": "array", "items": {"type": "string"}},
+        "open": {"type": "string", "description": "vi drills: the file the editor opens."},
+        "profile": {"type": "string"},
+        "environment": {"type": "string"},
+        "login": {"type": "boolean"},
+    },
+}
+
+
+def _check_schema() -> dict[str, Any]:
+    common = {"kind": {"enum": sorted(CHECKS)}, "id": {"type": "string"}, "message": _TEXT,
+              "hint": {"type": "integer", "minimum": 0}}
+    variants = []
+    for kind in CHECKS.values():
+        props: dict[str, Any] = dict(common)
+        for arg in (*kind.required, *kind.optional, *kind.one_of):
+            props[arg] = _SCALAR
+        props["kind"] = {"const": kind.name, "description": kind.summary}
+        variants.append({"if": {"properties": {"kind": {"const": kind.name}}},
+                         "then": {"required": list(kind.required), "properties": props,
+                                  "additionalProperties": False}})
+    return {"type": "object", "required": ["kind"], "properties": common, "allOf": variants}
+
+
+def exercise_schema() -> dict[str, Any]:
+    return {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "kind", "title", "prompt", "checks", "hints", "solution", "wrong"],
+        "properties": {
+            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+            "kind": {"enum": list(KINDS)},
+            "title": _TEXT, "prompt": _TEXT,
+            "params": {"type": "object", "additionalProperties": _PARAM},
+            "setup": _SETUP,
+            "checks": {"type": "array", "minItems": 1, "items": _check_schema()},
+            "hints": {"type": "array", "minItems": 1, "items": _TEXT},
+            "solution": _ATTEMPT,
+            "wrong": {"type": "array", "minItems": 2, "items": _ATTEMPT},
+            "par": {"type": "integer", "minimum": 1},
+            "engines": {"type": "array", "items": {"enum": ["ksh93", "bash", "nvi", "vim"]}},
+        },
+    }
+
+
+def pack_file_schema() -> dict[str, Any]:
+    return {"type": "object", "required": ["pack", "title", "topics"], "additionalProperties": False,
+            "properties": {"pack": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}, "title": _TEXT,
+                           "topics": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                                      "description": "Topic files, relative to this file, in order."}}}
+
+
+def topic_file_schema() -> dict[str, Any]:
+    return {"type": "object", "required": ["topic", "title", "exercises"], "additionalProperties": False,
+            "properties": {"topic": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}, "title": _TEXT,
+                           "exercises": {"type": "array", "items": exercise_schema()}}}
+
+
+def pack_schema() -> dict[str, Any]:
+    """The exported schema: a file is either a pack file or a topic file."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "trainer exercise file",
+        "oneOf": [pack_file_schema(), topic_file_schema()],
+    }

@@ -1,0 +1,119 @@
+"""``trainer verify``: prove the pack contract with the real programs.
+
+For every exercise and seed: the reference solution must pass, every wrong attempt must fail (for
+the reason it names in ``fails``), and the untouched start must fail.
+
+    cases = verify([template], seeds=2, engines=Engines.detect(), jobs=2)
+    print(junit_xml(cases))
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+from sandbox.errors import SandboxError
+from trainer.errors import TrainerError
+from trainer.grading import Verdict, grade
+from trainer.loader import instantiate
+from trainer.model import Attempt, Exercise, ExerciseTemplate
+from trainer.runner import Engines, run_attempt
+
+
+@dataclass(frozen=True)
+class Case:
+    """One replay and whether it behaved as the pack promises."""
+
+    exercise: str
+    seed: int
+    engine: str
+    label: str  # "solution", "wrong 1", ..., "start"
+    ok: bool
+    message: str = ""
+    seconds: float = 0.0
+    skipped: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.exercise}[seed={self.seed},{self.engine}] {self.label}"
+
+
+def _reasons(verdict: Verdict) -> str:
+    return "; ".join(r.reason.en for r in verdict.failures if r.reason) or "no failed check"
+
+
+def judge(exercise: Exercise, label: str, attempt: Attempt | None, verdict: Verdict) -> tuple[bool, str]:
+    """Whether ``verdict`` is what the pack contract expects of this attempt, and why not."""
+    if label == "solution":
+        return (True, "") if verdict.passed else (False, f"the solution fails: {_reasons(verdict)}")
+    if verdict.passed:
+        return False, f"the {label} passes, but it must fail"
+    assert label == "start" or attempt is not None
+    missing = [n for n in (attempt.fails if attempt else ()) if not verdict.failed(n)]
+    if missing:
+        return False, f"the {label} fails, but not on {', '.join(missing)} (it fails on: {_reasons(verdict)})"
+    return True, ""
+
+
+def verify_one(template: ExerciseTemplate, seed: int, engines: Engines) -> list[Case]:
+    """Replay the solution, each wrong attempt and the untouched start of one exercise variant."""
+    exercise = instantiate(template, seed)
+    engine = engines.engine_for(exercise.kind)
+    if exercise.engines and engine not in exercise.engines:
+        return [Case(exercise.id, seed, engine, "all", True, f"not for {engine}", skipped=True)]
+    attempts: list[tuple[str, Attempt | None]] = [("solution", exercise.solution)]
+    attempts += [(f"wrong {i + 1}", w) for i, w in enumerate(exercise.wrong)]
+    attempts.append(("start", None))
+    cases = []
+    for label, attempt in attempts:
+        started = time.monotonic()
+        try:
+            observation = run_attempt(exercise, attempt, engines)
+            ok, message = judge(exercise, label, attempt, grade(exercise.checks, observation))
+        except (TrainerError, SandboxError) as exc:
+            ok, message = False, f"error: {exc}"
+        cases.append(Case(exercise.id, seed, engine, label, ok, message, time.monotonic() - started))
+    return cases
+
+
+def _verify_task(args: tuple[ExerciseTemplate, int, Engines]) -> list[Case]:
+    return verify_one(*args)
+
+
+def verify(templates: Sequence[ExerciseTemplate], seeds: int, engines: Engines, jobs: int = 1,
+           progress: Callable[[list[Case]], None] | None = None) -> list[Case]:
+    """Verify every template for seeds 0..seeds-1, ``jobs`` exercises at a time."""
+    tasks = [(t, seed, engines) for t in templates for seed in range(seeds)]
+    results: list[Case] = []
+    if jobs <= 1:
+        for task in tasks:
+            cases = _verify_task(task)
+            results += cases
+            if progress:
+                progress(cases)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for cases in pool.map(_verify_task, tasks):
+            results += cases
+            if progress:
+                progress(cases)
+    return results
+
+
+def junit_xml(cases: Sequence[Case]) -> str:
+    """The cases as a JUnit XML report (one testcase per replay)."""
+    suite = ElementTree.Element("testsuite", name="trainer verify", tests=str(len(cases)),
+                                failures=str(sum(not c.ok for c in cases)),
+                                skipped=str(sum(c.skipped for c in cases)),
+                                time=f"{sum(c.seconds for c in cases):.3f}")
+    for c in cases:
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{c.exercise}.{c.engine}",
+                                      name=f"seed {c.seed}: {c.label}", time=f"{c.seconds:.3f}")
+        if c.skipped:
+            ElementTree.SubElement(case, "skipped", message=c.message)
+        elif not c.ok:
+            ElementTree.SubElement(case, "failure", message=c.message)
+    return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True)
