@@ -82,7 +82,7 @@ class IdleProbe:
             return Idle.BUSY  # output not yet read by us
         members = group_members(pgid, leader)
         if not members:
-            return Idle.GONE
+            return Idle.BUSY  # a job just ended and the shell has not taken the terminal back yet
         verdict = Idle.IDLE
         for pid in members:
             one = self.process_state(pid)
@@ -137,7 +137,7 @@ def _timeout_seconds(pid: int, form: str, value: int) -> float | None:
     if len(raw) < 16:
         return None
     sec, frac = struct.unpack("qq", raw)
-    return sec + frac / (1e6 if form == "timeval" else 1e9)
+    return float(sec) + float(frac) / (1e6 if form == "timeval" else 1e9)
 
 
 def group_members(pgid: int, leader: int | None = None) -> list[int]:

@@ -12,17 +12,16 @@ True
 
 What pyte gets wrong, and where it is fixed:
 
-* Before pyte (`Screen.feed`): OSC 133 marks are cut out and returned (pyte would read them as a
-  title); OSC 10/11 colour queries, secondary DA (``CSI > c``) are answered; other CSI sequences
-  with a ``<``/``=``/``>`` marker, an intermediate byte or ``:`` sub-parameters (vim's
-  ``CSI > 4 ; 2 m``, ``CSI 0 % m``, ``CSI 2 SP q``) and DCS/APC/PM/SOS strings are dropped, because
-  pyte ignores the marker (``CSI > 4 ; 2 m`` would underline) or draws the tail as text.
-* In the stream table (`_XtermStream`): ``CSI S``/``CSI T`` scroll, ``CSI b`` repeats, HPA is
-  ``CSI `` ` ``.
-* In the screen (`_XtermScreen`): every CSI handler accepts ``private=True`` and surplus
-  parameters (pyte raises TypeError for ``CSI ? 4 m`` and loses the rest of the chunk); the
-  alternate screen (``?47``, ``?1047``, ``?1049``); scrolls that never leave stale lines; replies
-  collected for `Screen.take_replies`; a resize that keeps the cursor row on screen.
+* Before pyte (`Screen.feed`): OSC 133 marks are cut out and returned; OSC 10/11 colour queries,
+  secondary DA (``CSI > c``) and DECRQM (``CSI ? 12 $ p``) are answered; other CSI sequences with
+  a ``<=>`` marker, an intermediate byte or ``:`` sub-parameters (vim's ``CSI > 4 ; 2 m``,
+  ``CSI 0 % m``) and DCS strings are dropped: pyte ignores the marker (and would underline) or
+  draws their tail as text.
+* `_XtermStream`: ``CSI S``/``CSI T`` scroll, ``CSI b`` repeats, HPA is ``CSI `` ` ``.
+* `_XtermScreen`: every CSI handler takes ``private=True`` and surplus parameters (pyte raises
+  TypeError on ``CSI ? 4 m`` and loses the rest of the chunk); the alternate screen (``?47``,
+  ``?1047``, ``?1049``); line shifts that leave no stale line; wide characters that wrap whole;
+  replies kept for `Screen.take_replies`; a resize that keeps the cursor row on screen.
 
 Positions are 0-based ``(row, column)`` where the column indexes the string in `Screen.lines`:
 a wide (Korean) character is one string character although it covers two cells.
@@ -56,7 +55,7 @@ _CARRY_LIMIT = 4096
 _INTERCEPTED = re.compile(
     r"\x1b\](?P<osc>133|10|11)(?:;(?P<osc_args>[^\x07\x1b]*))?(?P<st>\x07|\x1b\\)"
     r"|\x1b\[(?=[<=>]|\??[0-9;]*[\x20-\x2f:])"
-    r"(?P<marker>[<=>?]?)(?P<params>[0-9;:]*)(?P<inter>[\x20-\x2f]*)(?P<final>[\x40-\x7e])"
+    r"(?P<marker>[<=>?]?)(?P<params>[0-9;:]*)[\x20-\x2f]*(?P<final>[\x40-\x7e])"
     r"|\x1b[P_^X][^\x1b]*\x1b\\"
 )
 # The start of a sequence still arriving: held back until the next feed, so that a mark split
@@ -105,10 +104,7 @@ def _mark(args: str | None) -> Mark:
     params: dict[str, str] = {}
     for position, item in enumerate(items, 1):
         name, equals, value = item.partition("=")
-        if equals:
-            params[name] = value
-        else:
-            params[str(position)] = item
+        params[name if equals else str(position)] = value if equals else item
     return Mark(kind, MappingProxyType(params))
 
 
@@ -147,7 +143,8 @@ class _XtermScreen(pyte.Screen):
             start = 0
             for index, char in enumerate(data):
                 if wcwidth(char) == 2:
-                    super().draw(data[start:index])
+                    if index > start:
+                        super().draw(data[start:index])
                     start = index
                     if self.cursor.x == self.columns - 1:
                         self.cursor.x = self.columns
@@ -165,19 +162,15 @@ class _XtermScreen(pyte.Screen):
 
     def report_device_status(self, mode: int = 0, *_: int, private: bool = False) -> None:
         if mode == 6:
-            row = self.cursor.y + 1 - (self.margins.top if self.margins and DECOM in self.mode
-                                       else 0)
+            row = self.cursor.y + 1 - (self.margins.top if self.margins and DECOM in self.mode else 0)
             column = min(self.cursor.x, self.columns - 1) + 1  # past the last column reads as on it
             self.write_process_input(f"\x1b[{'?' if private else ''}{row};{column}R")
         elif mode == 5 and not private:
             self.write_process_input("\x1b[0n")
 
     def _shift(self, top: int, bottom: int, count: int) -> None:
-        """Move lines top..bottom up by `count` (down if negative), blanking the vacated ones.
-
-        pyte's own delete_lines leaves a stale line behind when the line moving in was never
-        written to.
-        """
+        """Move lines top..bottom up by `count` (down if negative), blanking the vacated ones
+        (pyte's delete_lines keeps a stale line where the line moving in was never written)."""
         self.dirty.update(range(top, bottom + 1))
         buffer = self.buffer
         for y in range(top, bottom + 1) if count > 0 else range(bottom, top - 1, -1):
@@ -288,13 +281,10 @@ def _lenient(handler: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(handler)
     def dispatch(self: _XtermScreen, *params: int, private: bool = False) -> None:
-        if private and not takes_private:
-            return
-        params = params if limit is None else params[:limit]
-        if private:
-            handler(self, *params, private=True)
-        else:
-            handler(self, *params)
+        if not private:
+            handler(self, *params[:limit])
+        elif takes_private:
+            handler(self, *params[:limit], private=True)
 
     return dispatch
 
@@ -332,12 +322,13 @@ class Screen:
             done = match.end()
             if match.group("osc") == "133":
                 marks.append(_mark(match.group("osc_args")))
-            elif match.group("osc"):
-                if match.group("osc_args") == "?":
-                    code = match.group("osc")
-                    self._screen.replies.append(f"\x1b]{code};{self._colours[code]}{match.group('st')}")
-            elif match.group("final"):
-                self._answer_csi(match.group("marker"), match.group("params"), match.group("final"))
+            elif match.group("osc") and match.group("osc_args") == "?":
+                code = match.group("osc")
+                self._screen.replies.append(f"\x1b]{code};{self._colours[code]}{match.group('st')}")
+            elif match.group("marker", "params", "final") in ((">", "", "c"), (">", "0", "c")):
+                self._screen.replies.append(SECONDARY_DA_REPLY)
+            elif match.group(0).endswith("$p"):
+                self._report_mode(match.group("marker"), match.group("params"))
         incomplete = _INCOMPLETE.search(text, max(done, len(text) - _CARRY_LIMIT))
         end = incomplete.start() if incomplete else len(text)
         if end > done:
@@ -345,25 +336,21 @@ class Screen:
         self._carry = text[end:]
         return tuple(marks)
 
-    def _answer_csi(self, marker: str, params: str, final: str) -> None:
-        if marker == ">" and final == "c" and params in ("", "0"):
-            self._screen.replies.append(SECONDARY_DA_REPLY)
+    def _report_mode(self, marker: str, params: str) -> None:
+        """Answer DECRQM (``CSI ? 12 $ p``): vim asks for cursor blinking, and waits on exit."""
+        if marker in ("", "?") and params.isdigit():
+            mode = int(params) << (5 if marker else 0)
+            state = 1 if mode in self._screen.mode else 2
+            self._screen.replies.append(f"\x1b[{marker}{params};{state}$y")
 
     def lines(self) -> tuple[str, ...]:
         """The text of each row; a wide character is one string character."""
-        return tuple(self._row_text(y) for y in range(self._screen.lines))
+        rows = (self._cells(y) for y in range(self._screen.lines))
+        return tuple("".join(_visible(cells) if "" in cells else cells) for cells in rows)
 
     def _cells(self, y: int) -> list[str]:
-        line = self._screen.buffer.get(y)
-        if line is None:
-            return [" "] * self._screen.columns
-        return [line[x].data for x in range(self._screen.columns)]
-
-    def _row_text(self, y: int) -> str:
-        cells = self._cells(y)
-        if "" not in cells:
-            return "".join(cells)
-        return "".join(_visible(cells))
+        line, columns = self._screen.buffer.get(y), self._screen.columns
+        return [" "] * columns if line is None else [line[x].data for x in range(columns)]
 
     def cursor(self) -> tuple[int, int]:
         """(row, column), 0-based; the column indexes ``lines()[row]`` and may equal its length."""
@@ -415,11 +402,7 @@ def _visible(cells: list[str]) -> list[str]:
     chars: list[str] = []
     after_wide = False
     for data in cells:
-        if data:
-            chars.append(data)
-            after_wide = wcwidth(data[0]) == 2
-        else:
-            if not after_wide:
-                chars.append(" ")
-            after_wide = False
+        if data or not after_wide:
+            chars.append(data or " ")
+        after_wide = bool(data) and wcwidth(data[0]) == 2
     return chars

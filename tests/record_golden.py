@@ -94,8 +94,8 @@ SCENARIOS = {
 
 def record(name: str, scenario: Scenario) -> tuple[bytes, Screen]:
     with tempfile.TemporaryDirectory() as work:
-        for name, text in scenario.files.items():
-            Path(work, name).write_text(text)
+        for filename, content in scenario.files.items():
+            Path(work, filename).write_text(content)
         env = {"TERM": "xterm", "HOME": work, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
                "SHELL": "/bin/sh", "PS1": PROMPT, "HISTFILE": str(Path(work, ".history"))}
         process = ptyprocess.PtyProcess.spawn(list(scenario.argv), cwd=work, env=env,

@@ -165,6 +165,10 @@ def test_bracketed_paste_mode() -> None:
     ("\x1b]10;?\x07", "\x1b]10;rgb:ffff/ffff/ffff\x07"),
     ("\x1b]11;?\x1b\\", "\x1b]11;rgb:0000/0000/0000\x1b\\"),
     ("\x1b]11;#123456\x07", ""),
+    ("\x1b[?12$p", "\x1b[?12;2$y"),  # vim asks for cursor blinking and waits for it on exit
+    ("\x1b[?12h\x1b[?12$p", "\x1b[?12;1$y"),
+    ("\x1b[4h\x1b[4$p", "\x1b[4;1$y"),
+    ("\x1b[>0q", ""),
 ])
 def test_replies(query: str, reply: str) -> None:
     screen = fed(query)

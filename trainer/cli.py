@@ -18,7 +18,7 @@ from typing import TextIO
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation
 from trainer.doctor import report
-from trainer.errors import PackError, TrainerError
+from trainer.errors import TrainerError
 from trainer.grading import grade
 from trainer.loader import Library, instantiate, load_library
 from trainer.model import Attempt

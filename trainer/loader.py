@@ -21,8 +21,18 @@ import yaml
 from sandbox.keys import KeyNotationError, parse_keys
 from trainer.checks import CHECKS
 from trainer.errors import PackError
-from trainer.model import (Attempt, Check, Exercise, ExerciseTemplate, FileSpec, Pack, Setup, Source, Text,
-                           Topic)
+from trainer.model import (
+    Attempt,
+    Check,
+    Exercise,
+    ExerciseTemplate,
+    FileSpec,
+    Pack,
+    Setup,
+    Source,
+    Text,
+    Topic,
+)
 from trainer.params import draw, render
 from trainer.schema import pack_file_schema, topic_file_schema
 
@@ -171,10 +181,10 @@ def _load_topic(path: Path, pack: str, errors: list[str]) -> tuple[Topic | None,
     for i, raw in enumerate(data["exercises"]):
         source = Source(str(path), line_of(node, ["exercises", i]))
         template = ExerciseTemplate(raw["id"], pack, topic.name, raw, source, {})
-        problems = contract_problems(template)
-        if problems:
+        broken = contract_problems(template)
+        if broken:
             errors += [f"{path}:{line_of(node, ['exercises', i, *where])}: {raw['id']}: {msg}"
-                       for where, msg in problems]
+                       for where, msg in broken]
             continue
         templates.append(template)
     return topic, templates
@@ -208,12 +218,14 @@ def contract_problems(template: ExerciseTemplate) -> list[tuple[list[Any], str]]
             ex = instantiate(template, seed)
         except PackError as exc:
             return [([], str(exc))]
-        for where, attempt in [(["solution"], ex.solution), *((["wrong", i], w) for i, w in enumerate(ex.wrong))]:
+        replays: list[tuple[list[Any], Attempt]] = [(["solution"], ex.solution)]
+        replays += [(["wrong", i], w) for i, w in enumerate(ex.wrong)]
+        for place, attempt in replays:
             for engine, keys in attempt.keys.items():
                 try:
                     parse_keys(keys)
                 except KeyNotationError as exc:
-                    problems.append((where, f"keys for {engine}: {exc}"))
+                    problems.append((place, f"keys for {engine}: {exc}"))
         for check in ex.checks:
             problems += [(["checks"], f"seed {seed}: {p}") for p in CHECKS[check.kind].problems(check.args)]
         if problems:

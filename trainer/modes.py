@@ -25,7 +25,7 @@ def parse_mode(text: str | int) -> int:
     if len(s) == 9 and all(_TRIPLET.fullmatch(s[i:i + 3]) for i in (0, 3, 6)):
         mode = 0
         for i, (special, bit) in enumerate(((0o4000, "sS"), (0o2000, "sS"), (0o1000, "tT"))):
-            r, w, x = s[3 * i: 3 * i + 3]
+            r, w, x = s[3 * i], s[3 * i + 1], s[3 * i + 2]
             shift = 6 - 3 * i
             mode |= (4 if r == "r" else 0) << shift
             mode |= (2 if w == "w" else 0) << shift

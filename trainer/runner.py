@@ -22,8 +22,15 @@ from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, defau
 from sandbox.keys import parse_keys
 from sandbox.observation import Observation, ProbeResult, snapshot_files
 from sandbox.session import Session
-from sandbox.shell import (executed, find_shell, history_path, read_history, shell_command,
-                           write_history)
+from sandbox.shell import (
+    ExecutedCommand,
+    executed,
+    find_shell,
+    history_path,
+    read_history,
+    shell_command,
+    write_history,
+)
 from trainer.checks import CHECKS
 from trainer.errors import TrainerError
 from trainer.model import Attempt, Exercise, FileSpec, Setup
@@ -185,7 +192,7 @@ class Drill:
         s = self.session
         if s is not None:
             s.wait_idle(SETTLE_TIMEOUT_S)
-        commands = ()
+        commands: tuple[ExecutedCommand, ...] = ()
         notes: list[str] = list(s.notes) if s else []
         if self.exercise.kind == "shell" and s is not None:
             try:
