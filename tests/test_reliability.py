@@ -1,0 +1,129 @@
+"""A learner cannot hurt the machine: writes stay in the sandbox, floods and fork bombs are contained,
+and nothing an attempt started outlives it."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import needs_ksh
+
+from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, bwrap_usable
+from sandbox.keys import parse_keys
+from sandbox.session import Session
+from sandbox.shell import find_shell, shell_command
+
+pytestmark = [pytest.mark.pty, needs_ksh]
+
+ISOLATIONS = [Isolation.PLAIN] + ([Isolation.BWRAP] if bwrap_usable() else [])
+needs_bwrap = pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap is not usable here")
+
+
+@pytest.fixture(params=ISOLATIONS, ids=lambda i: i.value)
+def root(request: pytest.FixtureRequest) -> Iterator[SandboxRoot]:
+    with SandboxRoot.create(SandboxUser(), isolation=request.param) as r:
+        yield r
+
+
+def shell(root: SandboxRoot, limits: Limits | None = None) -> Session:
+    root.hand_over()
+    argv, extra = shell_command(root, *find_shell("ksh93"))
+    session = Session.start(root, argv, env={**root.environment(), **extra}, limits=limits)
+    assert session.wait_idle(10)
+    return session
+
+
+def run(session: Session, line: str, timeout: float = 20) -> None:
+    session.send(parse_keys(line + "<CR>"))
+    assert session.wait_idle(timeout), f"no prompt after {line!r}"
+
+
+def attempt_processes(root: SandboxRoot, session: Session) -> list[int]:
+    """Live pids that belong to the attempt: its uid when run as root, else its session id.
+
+    Zombies are left out: they hold no resources, and where pid 1 does not reap (some containers)
+    they stay in /proc after their parent is gone.
+    """
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_bytes()
+            if stat[stat.rindex(b")") + 2:].startswith(b"Z"):
+                continue
+            if os.geteuid() == 0:
+                mine = entry.stat().st_uid == root.host_uid
+            else:
+                mine = os.getsid(int(entry.name)) == session.pid
+        except OSError:
+            continue
+        if mine:
+            found.append(int(entry.name))
+    return found
+
+
+@needs_bwrap
+def test_writes_to_home_and_tmp_stay_inside() -> None:
+    marker = f"trainer-marker-{uuid.uuid4().hex}"
+    with SandboxRoot.create(SandboxUser(), isolation=Isolation.BWRAP) as root, shell(root) as s:
+        run(s, f"echo inside > ~/{marker}; echo inside > /tmp/{marker}; echo inside > $TMPDIR/{marker}.2")
+        run(s, f"touch /etc/{marker} /usr/{marker}; echo status=$?")
+        assert "status=1" in s.screen.snapshot().text()
+        assert (root.home / marker).read_text() == "inside\n"
+        assert (root.path / "tmp" / marker).exists()
+    for outside in (Path.home(), Path("/tmp"), Path("/etc"), Path("/usr")):
+        assert not (outside / marker).exists()
+        assert not (outside / f"{marker}.2").exists()
+
+
+def test_a_flood_is_stopped_and_the_shell_lives_on(root: SandboxRoot) -> None:
+    limits = Limits(output_bytes=512 * 1024)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with shell(root, limits) as s:
+        started = time.monotonic()
+        run(s, "yes", timeout=60)
+        assert s.flooded and s.output_bytes > limits.output_bytes
+        assert time.monotonic() - started < 30
+        run(s, "echo still here")
+        assert "still here" in s.screen.snapshot().text()
+        assert any("stopped" in n for n in s.notes)
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 64 * 1024, f"memory grew by {grown_kib} KiB"
+
+
+def test_a_fork_bomb_is_contained(root: SandboxRoot) -> None:
+    limits = Limits(processes=40)
+    with shell(root, limits) as s:
+        s.send(parse_keys("b(){ b|b& }; b<CR>"))
+        deadline = time.monotonic() + 3
+        peak = 0
+        while time.monotonic() < deadline:  # let it rage for a while, watching the count
+            s.pump(timeout=0.05)
+            peak = max(peak, len(attempt_processes(root, s)))
+        assert peak <= limits.processes + 8, f"{peak} processes"
+        usable = subprocess.run(["true"], check=False, timeout=10)
+        assert usable.returncode == 0
+    assert attempt_processes(root, s) == []
+
+
+def test_background_jobs_are_gone_when_the_attempt_ends(root: SandboxRoot) -> None:
+    with shell(root) as s:
+        run(s, "sleep 1000 & nohup sleep 1001 >/dev/null 2>&1 & (setsid sleep 1002 &) ; echo started")
+        assert s.wait_for(lambda: len(attempt_processes(root, s)) >= 4, 10)  # the shell and three sleeps
+    assert attempt_processes(root, s) == []
+
+
+def test_closing_twice_and_after_exit_is_harmless(root: SandboxRoot) -> None:
+    s = shell(root)
+    run(s, "exit")
+    assert s.wait_exit(10) == 0
+    s.close()
+    s.close()
+    assert s.exit_status == 0
