@@ -17,6 +17,7 @@ import os
 import platform
 import struct
 import termios
+from collections.abc import Mapping
 from enum import Enum
 
 #: Blocking syscalls by machine: name -> (number, index of the timeout argument, how it is given).
@@ -69,9 +70,20 @@ class IdleProbe:
     def supported(self) -> bool:
         return bool(self._table) and os.path.exists("/proc/self/syscall")
 
-    def state(self, master_fd: int, slave_fd: int | None, leader: int | None = None) -> Idle:
+    def state(self, master_fd: int, slave_fd: int | None, leader: int | None = None,
+              since: Mapping[int, int] | None = None) -> Idle:
+        """The state of the terminal's foreground group.
+
+        ``since`` is :func:`wakeups` taken before the last write: until some process of the tree has
+        been scheduled again, the keys may still sit in the kernel's flip buffer (moved to the line
+        discipline by a worker thread, invisible to FIONREAD), so the program counts as busy.
+        """
         if not self.supported:
             return Idle.UNKNOWN
+        if since is not None and leader is not None:
+            now = wakeups(leader)
+            if not any(count > since.get(pid, -1) for pid, count in now.items()):
+                return Idle.BUSY
         try:
             pgid = os.tcgetpgrp(master_fd)
         except OSError:
@@ -138,6 +150,15 @@ def _timeout_seconds(pid: int, form: str, value: int) -> float | None:
         return None
     sec, frac = struct.unpack("qq", raw)
     return float(sec) + float(frac) / (1e6 if form == "timeval" else 1e9)
+
+
+def wakeups(leader: int) -> dict[int, int]:
+    """How often each process of ``leader``'s tree has been scheduled (``/proc/PID/schedstat``)."""
+    counts = {}
+    for pid in _descendants(leader) or [leader]:
+        with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/schedstat", "rb") as f:
+            counts[pid] = int(f.read().split()[2])
+    return counts
 
 
 def group_members(pgid: int, leader: int | None = None) -> list[int]:

@@ -312,18 +312,30 @@ class SandboxRoot:
 
     def run(self, argv: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 10.0,
             limits: Limits | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-        """Run a program inside the sandbox without a terminal (setup steps, probes)."""
-        cmd = self.command(argv)
-        try:
-            return subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, check=False,
-                                  env=dict(env or self.environment()), cwd=self.host_cwd(),
-                                  preexec_fn=self.preexec(limits or Limits()), start_new_session=True)
-        except subprocess.TimeoutExpired as exc:
-            self.kill_all()
-            raise SandboxError(f"{' '.join(argv)}: no result after {timeout:g} s") from exc
-        finally:
-            if self.isolation is Isolation.PLAIN or os.geteuid() == 0:
-                self.kill_all()
+        """Run a program inside the sandbox without a terminal (setup steps, probes).
+
+        What it leaves running is killed when it returns (its pid namespace under bwrap, its
+        session otherwise); a live pty session of the same attempt is not touched.
+        """
+        # Files, not pipes: a background job left holding a pipe would keep the reader waiting.
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+            inp.write(stdin)
+            inp.seek(0)
+            proc = subprocess.Popen(self.command(argv), stdin=inp, stdout=out, stderr=err,
+                                    env=dict(env or self.environment()), cwd=self.host_cwd(),
+                                    preexec_fn=self.preexec(limits or Limits()), start_new_session=True)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired as exc:
+                raise SandboxError(f"{' '.join(argv)}: no result after {timeout:g} s") from exc
+            finally:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(proc.pid, signal.SIGKILL)
+                _kill_session(proc.pid)
+                proc.wait()
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(list(argv), proc.returncode, out.read(), err.read())
 
     def track(self, pid: int) -> None:
         """Remember a directly spawned process so that :meth:`kill_all` can find its tree."""

@@ -25,7 +25,7 @@ from typing import Any
 import ptyprocess
 
 from sandbox.errors import SandboxError
-from sandbox.idle import Idle, IdleProbe, queued, slave_name
+from sandbox.idle import Idle, IdleProbe, queued, slave_name, wakeups
 from sandbox.isolation import Limits, SandboxRoot
 from sandbox.keys import decode_input, encode_keys
 from sandbox.screen import Mark, Screen
@@ -60,6 +60,8 @@ class Session:
         self.notes: list[str] = []
         self.output_bytes = 0
         self.flooded = False
+        self.timed_out = False
+        self._since: dict[int, int] | None = None
         self._probe = IdleProbe()
         self._last_output = self.started
         self._exit_status: int | None = None
@@ -114,6 +116,7 @@ class Session:
         self._write(data)
 
     def _write(self, data: bytes) -> None:
+        self._since = wakeups(self.pid)  # before the write: the program must react after it
         view = memoryview(data)
         while view:
             try:
@@ -149,6 +152,10 @@ class Session:
             replies = self.screen.take_replies()
             if replies:
                 self._write(replies)
+        if not self.timed_out and self.elapsed() > self.limits.wall_seconds:
+            self.timed_out = True
+            self.notes.append(f"the attempt passed its {self.limits.wall_seconds:g} s limit and was ended")
+            self.root.kill_all()
         if total:
             self._last_output = self._clock()
             self.output_bytes += total
@@ -170,7 +177,7 @@ class Session:
     def idle_state(self) -> Idle:
         if not self.alive:
             return Idle.GONE
-        return self._probe.state(self.fd, self._slave, self.pid)
+        return self._probe.state(self.fd, self._slave, self.pid, self._since)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Pump until the program waits for input (seen twice in a row) or exits; False on timeout."""

@@ -127,3 +127,19 @@ def test_closing_twice_and_after_exit_is_harmless(root: SandboxRoot) -> None:
     s.close()
     s.close()
     assert s.exit_status == 0
+
+
+def test_the_wall_clock_limit_ends_the_attempt(root: SandboxRoot) -> None:
+    with shell(root, Limits(wall_seconds=1.5)) as s:
+        s.send(parse_keys("sleep 600<CR>"))
+        assert s.wait_for(lambda: not s.alive, 20)
+        assert s.timed_out and any("limit" in n for n in s.notes)
+
+
+def test_probes_leave_the_live_session_alone(root: SandboxRoot) -> None:
+    with shell(root) as s:
+        done = root.run(["/bin/sh", "-c", "sleep 1000 & echo $HOME"], env=root.environment())
+        assert done.returncode == 0 and done.stdout.decode().strip() == root.layout.home
+        assert s.alive
+        run(s, "echo alive")
+        assert "alive" in s.screen.snapshot().text()
