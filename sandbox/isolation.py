@@ -296,13 +296,14 @@ class SandboxRoot:
         """A function for the child between fork and exec: own the tty, set rlimits, drop to the uid."""
         uid, gid = self.host_uid, self.host_gid
         as_root = os.geteuid() == 0
+        already = _process_count(uid) if limits is not None else 0  # counted here, not in the child
 
         def run_in_child() -> None:
             if as_root:
                 with contextlib.suppress(OSError):
                     os.fchown(0, uid, gid)  # ksh93 reopens its tty by name: it must own it
             if limits is not None:
-                _set_limits(limits)
+                _set_limits(limits, already)
             if as_root:
                 os.setgroups([])
                 os.setgid(gid)
@@ -360,13 +361,13 @@ class SandboxRoot:
             self._lease = None
 
 
-def _set_limits(limits: Limits) -> None:
+def _set_limits(limits: Limits, already: int) -> None:
     pairs = [
         (resource.RLIMIT_CPU, limits.cpu_seconds),
         (resource.RLIMIT_FSIZE, limits.file_bytes),
         (resource.RLIMIT_NOFILE, limits.open_files),
         (resource.RLIMIT_CORE, 0),
-        (resource.RLIMIT_NPROC, limits.processes + _own_process_count()),
+        (resource.RLIMIT_NPROC, limits.processes + already),
     ]
     if limits.address_space is not None:
         pairs.append((resource.RLIMIT_AS, limits.address_space))
@@ -374,11 +375,9 @@ def _set_limits(limits: Limits) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def _own_process_count() -> int:
-    """Processes the target uid already has (RLIMIT_NPROC counts them all, machine-wide)."""
-    if os.geteuid() == 0:
-        return 0  # the uid is dedicated to this sandbox
-    uid = os.getuid()
+def _process_count(uid: int) -> int:
+    """Processes ``uid`` already has, zombies included: RLIMIT_NPROC counts them all, machine-wide
+    (zombies too, until reaped: where pid 1 does not reap, orphans of earlier attempts linger)."""
     count = 0
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
