@@ -22,13 +22,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from sandbox.errors import SandboxError
+from sandbox.processes import kill_session, kill_uid, process_count
 
 #: System directories bound read-only into a bwrap sandbox (those that exist on this machine).
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -296,7 +296,7 @@ class SandboxRoot:
         """A function for the child between fork and exec: own the tty, set rlimits, drop to the uid."""
         uid, gid = self.host_uid, self.host_gid
         as_root = os.geteuid() == 0
-        already = _process_count(uid) if limits is not None else 0  # counted here, not in the child
+        already = process_count(uid) if limits is not None else 0  # counted here, not in the child
 
         def run_in_child() -> None:
             if as_root:
@@ -332,7 +332,7 @@ class SandboxRoot:
             finally:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(proc.pid, signal.SIGKILL)
-                _kill_session(proc.pid)
+                kill_session(proc.pid)
                 proc.wait()
             out.seek(0)
             err.seek(0)
@@ -348,10 +348,10 @@ class SandboxRoot:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)  # the outer bwrap: its pid namespace dies with it
         if os.geteuid() == 0:
-            _kill_uid(self.host_uid)  # the uid is ours alone: anything still running under it goes
+            kill_uid(self.host_uid)  # the uid is ours alone: anything still running under it goes
         else:
             for pid in self._pids:
-                _kill_session(pid)
+                kill_session(pid)
 
     def close(self) -> None:
         self.kill_all()
@@ -373,55 +373,3 @@ def _set_limits(limits: Limits, already: int) -> None:
         pairs.append((resource.RLIMIT_AS, limits.address_space))
     for which, value in pairs:
         resource.setrlimit(which, (value, value))
-
-
-def _process_count(uid: int) -> int:
-    """Processes ``uid`` already has, zombies included: RLIMIT_NPROC counts them all, machine-wide
-    (zombies too, until reaped: where pid 1 does not reap, orphans of earlier attempts linger)."""
-    count = 0
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if entry.stat().st_uid == uid:
-                    count += 1
-    return count
-
-
-def _kill_uid(uid: int) -> None:
-    """As root: SIGKILL every process of ``uid`` (kill(-1) from a child that became that uid)."""
-    for _ in range(3):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - child
-            try:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            except OSError:
-                pass
-            os._exit(0)
-        os.waitpid(pid, 0)
-        if not any(_uid_of(p) == uid for p in _all_pids()):
-            return
-        time.sleep(0.01)
-
-
-def _kill_session(leader: int) -> None:
-    """Kill every process whose session id is ``leader`` (plain mode, not root)."""
-    for pid in _all_pids():
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[3]) == leader:
-                os.kill(pid, signal.SIGKILL)
-
-
-def _all_pids() -> list[int]:
-    return [int(e.name) for e in os.scandir("/proc") if e.name.isdigit()]
-
-
-def _uid_of(pid: int) -> int | None:
-    try:
-        return os.stat(f"/proc/{pid}").st_uid
-    except OSError:
-        return None

@@ -1,0 +1,65 @@
+"""Finding and killing the processes of an attempt, by the uid it runs as or by its session.
+
+    kill_uid(61000)          # as root: every process of that uid, wherever it moved
+    kill_session(pid)        # every process still in the session ``pid`` leads
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+
+def process_count(uid: int) -> int:
+    """Processes ``uid`` already has, zombies included: RLIMIT_NPROC counts them all, machine-wide
+    (zombies too, until reaped: where pid 1 does not reap, orphans of earlier attempts linger)."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    count += 1
+    return count
+
+
+def kill_uid(uid: int) -> None:
+    """As root: SIGKILL every process of ``uid`` (kill(-1) from a child that became that uid)."""
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+        if not any(uid_of(p) == uid for p in all_pids()):
+            return
+        time.sleep(0.01)
+
+
+def kill_session(leader: int) -> None:
+    """Kill every process whose session id is ``leader`` (plain mode, not root)."""
+    for pid in all_pids():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[3]) == leader:
+                os.kill(pid, signal.SIGKILL)
+
+
+def all_pids() -> list[int]:
+    return [int(e.name) for e in os.scandir("/proc") if e.name.isdigit()]
+
+
+def uid_of(pid: int) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
