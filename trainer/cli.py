@@ -38,11 +38,17 @@ def _parser() -> argparse.ArgumentParser:
                    "or $TRAINER_PACKS)")
     p.add_argument("--lang", choices=("en", "ko"), help="language of messages (default: from $LANG)")
     p.add_argument("--no-bwrap", action="store_true", help="run drills without bubblewrap isolation")
+    p.add_argument("--data-dir", type=Path, help="where progress is kept (default: the user data directory, "
+                   "or $TRAINER_DATA_DIR)")
+    p.add_argument("--shell", choices=("ksh93", "ksh", "bash"), help="shell engine (default: ksh93)")
+    p.add_argument("--editor", choices=("nvi", "vim"), help="vi engine (default: nvi)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def engines(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--shell", choices=("ksh93", "ksh", "bash"), help="shell engine (default: ksh93)")
-        sp.add_argument("--editor", choices=("nvi", "vim"), help="vi engine (default: nvi)")
+        sp.add_argument("--shell", choices=("ksh93", "ksh", "bash"), default=argparse.SUPPRESS,
+                        help="shell engine (default: ksh93)")
+        sp.add_argument("--editor", choices=("nvi", "vim"), default=argparse.SUPPRESS,
+                        help="vi engine (default: nvi)")
 
     v = sub.add_parser("verify", help="replay every solution, wrong attempt and start through the real programs")
     v.add_argument("names", nargs="*", metavar="ID|PACK|TOPIC")
@@ -150,6 +156,18 @@ def cmd_check(args: argparse.Namespace, library: Library, lang: str, out: TextIO
     return EXIT_OK if verdict.passed else EXIT_FAIL
 
 
+def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], library: Library, lang: str) -> int:
+    from trainer.progress import Progress, default_data_dir  # the REPL's parts load only when it runs
+    from trainer.repl import Repl
+
+    data_dir = args.data_dir or Path(env.get("TRAINER_DATA_DIR") or default_data_dir())
+    progress = Progress.open(data_dir, warn=lambda message: print(f"trainer: {message}", file=sys.stderr))
+    try:
+        return Repl(library, progress, _engines(args), lang, data_dir).run()
+    finally:
+        progress.close()
+
+
 def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
     parser = _parser()
     args = parser.parse_args(list(argv))
@@ -175,11 +193,9 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             return cmd_verify(args, library, out)
         if args.command == "check":
             return cmd_check(args, library, lang, out)
-        code = cmd_list(library, lang, out)
         if args.command is None:
-            print("\nRun `trainer check ID --keys FILE` to grade keys, `trainer --help` for every command.",
-                  file=out)
-        return code
+            return cmd_repl(args, env, library, lang)
+        return cmd_list(library, lang, out)
     except (TrainerError, SandboxError) as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return EXIT_ERROR

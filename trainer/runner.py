@@ -144,7 +144,7 @@ class Drill:
 
     def __init__(self, exercise: Exercise, engines: Engines, *, columns: int = 80, rows: int = 24,
                  limits: Limits | None = None, lang: str = "C.UTF-8",
-                 host_env: Mapping[str, str] | None = None) -> None:
+                 host_env: Mapping[str, str] | None = None, quiz_terminal: bool = False) -> None:
         self.exercise = exercise
         self.engine = engines.engine_for(exercise.kind)
         self.root = SandboxRoot.create(SandboxUser(), isolation=engines.isolation)
@@ -155,7 +155,7 @@ class Drill:
             materialise(self.root, exercise.setup, engines, shell_engine)
             self._history_before = len(exercise.setup.history)
             env = self.root.environment(lang=lang, host_env=host_env)
-            if exercise.kind == "shell":
+            if exercise.kind == "shell" or (exercise.kind == "quiz" and quiz_terminal and engines.shell):
                 assert engines.shell is not None
                 argv, extra = shell_command(self.root, *engines.shell)
                 if exercise.setup.login:

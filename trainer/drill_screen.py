@@ -1,0 +1,295 @@
+"""The drill screen: a full-screen prompt_toolkit Application around one live Drill.
+
+A task pane (title, prompt, hints shown, each check with its mark and reason, a diff), the terminal
+pane with the sandboxed program, an answer line for quizzes, and a status bar (keys vs par, time,
+F-keys). Shell drills are checked each time a command returns to the prompt, vi drills when vi
+exits, quizzes when the answer is entered; F2 checks at any time.
+
+    screen = DrillScreen(exercise, engines, lang="ko", on_pass=record)
+    outcome = screen.run()          # until F10 (or F4 after a pass)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from prompt_toolkit.application import Application
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.filters import Condition
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
+from prompt_toolkit.layout import ConditionalContainer, DynamicContainer, HSplit, Layout, VSplit, Window
+from prompt_toolkit.layout.containers import AnyContainer
+from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
+from prompt_toolkit.output import Output
+from prompt_toolkit.styles import Style
+
+from trainer.grading import Verdict, grade
+from trainer.model import Exercise
+from trainer.runner import Drill, Engines
+from trainer.terminal_pane import TerminalPane
+from trainer.ui_text import say
+from trainer.wrap import line_count, unfold, wrap
+
+#: Below this the drill says what it needs instead of drawing a cramped screen.
+MIN_COLUMNS, MIN_ROWS = 40, 12
+#: From this width the task sits beside the terminal; narrower, above it.
+SIDE_BY_SIDE_COLUMNS = 110
+TASK_WIDTH = 48  # side by side: the task pane's columns
+MIN_PANE_ROWS = 8  # stacked: rows kept for the terminal pane
+READ_BUDGET = 16 * 1024  # bytes of program output handled per event-loop turn (pyte: ~20 ms)
+
+STYLE = Style.from_dict({
+    "title": "bold", "pass": "ansigreen bold", "fail": "ansired bold", "dim": "ansibrightblack",
+    "status": "reverse", "status.pass": "bg:ansigreen ansiblack bold", "rule": "ansibrightblack",
+    "diff.add": "ansigreen", "diff.del": "ansired", "hint": "ansiyellow",
+})
+
+
+@dataclass
+class DrillOutcome:
+    """How a drill ended, for the REPL to record and report."""
+
+    exercise: Exercise
+    passed: bool = False
+    keys: int = 0
+    seconds: float = 0.0
+    hints_used: int = 0
+    solution_seen: bool = False
+    next_requested: bool = False
+    verdict: Verdict | None = None
+    recorded: bool = False  # the pass was already handed to ``on_pass``
+
+
+class DrillScreen:
+    """Runs one exercise interactively until the learner leaves."""
+
+    def __init__(self, exercise: Exercise, engines: Engines, lang: str, *,
+                 on_pass: Callable[[DrillOutcome], None] | None = None, hints_used: int = 0,
+                 input: Input | None = None, output: Output | None = None) -> None:
+        self.exercise = exercise
+        self.engines = engines
+        self.lang = lang
+        self.on_pass = on_pass
+        self.outcome = DrillOutcome(exercise, hints_used=hints_used)
+        self.checked = False
+        self.answer = Buffer(multiline=False, accept_handler=self._accept_answer)
+        self.drill: Drill | None = None
+        self.pane = TerminalPane(lambda: self.drill.session if self.drill else None, self._trainer_key)
+        self.pane_window = Window(self.pane, wrap_lines=False)
+        self.answer_window = Window(BufferControl(self.answer), height=1)
+        self.app: Application[DrillOutcome] = Application(
+            layout=Layout(DynamicContainer(self._body), focused_element=self.pane_window),
+            key_bindings=self._bindings(), style=STYLE, full_screen=True, input=input, output=output,
+            refresh_interval=1.0, mouse_support=False)
+        self.app.ttimeoutlen = 0.01  # a lone ESC reaches vi at once (the default holds it 0.5 s)
+        self.app.timeoutlen = 0.05
+        self._marks_seen = 0
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self) -> DrillOutcome:
+        self._start_drill()
+        try:
+            return self.app.run(pre_run=self._watch)
+        finally:
+            self._stop_drill()
+
+    def _start_drill(self) -> None:
+        columns, rows = self.pane.size or (80, 24)
+        self.drill = Drill(self.exercise, self.engines, columns=columns, rows=rows,
+                           quiz_terminal=True)
+        self._marks_seen = len(self.drill.session.marks) if self.drill.session else 0
+        self.checked = False
+        if self.exercise.kind == "quiz":
+            self.app.layout.focus(self.answer_window)
+
+    def _stop_drill(self) -> None:
+        if self.drill is not None:
+            self._unwatch()
+            self.drill.close()
+            self.drill = None
+
+    def _watch(self) -> None:
+        session = self.drill.session if self.drill else None
+        if session is not None and session.alive:
+            asyncio.get_running_loop().add_reader(session.fd, self._on_output)
+
+    def _unwatch(self) -> None:
+        session = self.drill.session if self.drill else None
+        if session is not None:
+            with contextlib.suppress(Exception):
+                asyncio.get_running_loop().remove_reader(session.fd)
+
+    def _on_output(self) -> None:
+        session = self.drill.session if self.drill else None
+        if session is None:
+            return
+        session.pump(max_bytes=READ_BUDGET)
+        if not session.alive:
+            self._unwatch()
+            if self.exercise.kind == "vi" and not self.outcome.passed:
+                self.check()  # vi drills are graded when the editor exits
+        elif self.exercise.kind == "shell" and len(session.marks) > self._marks_seen:
+            self._marks_seen = len(session.marks)
+            if not self.outcome.passed:
+                self.check()  # a command returned to the prompt
+        self.app.invalidate()
+
+    # -- actions -------------------------------------------------------------------------------
+    def check(self, answer: str | None = None) -> Verdict | None:
+        if self.drill is None:
+            return None
+        observation = self.drill.observe(answer)
+        verdict = grade(self.exercise.checks, observation)
+        self.checked = True
+        self.outcome.verdict = verdict
+        self.outcome.keys = verdict.keys
+        self.outcome.seconds = verdict.seconds
+        if verdict.passed and not self.outcome.passed:
+            self.outcome.passed = True
+            if self.on_pass is not None:
+                self.on_pass(self.outcome)
+                self.outcome.recorded = True
+        self.app.invalidate()
+        return verdict
+
+    def _accept_answer(self, buffer: Buffer) -> bool:
+        self.check(buffer.text)
+        return True  # keep the text, so the learner sees what was checked
+
+    def hint(self) -> None:
+        if self.outcome.hints_used < len(self.exercise.hints):
+            self.outcome.hints_used += 1
+
+    def show_solution(self) -> None:
+        if self.checked and not self.outcome.passed:
+            self.outcome.solution_seen = True
+
+    def reset(self) -> None:
+        self._stop_drill()
+        self.outcome.passed = False
+        self.outcome.verdict = None
+        self.answer.reset()
+        self._start_drill()
+        self._watch()
+
+    def leave(self, next_requested: bool = False) -> None:
+        self.outcome.next_requested = next_requested
+        self.app.exit(result=self.outcome)
+
+    def _trainer_key(self, key: Keys) -> None:
+        actions: dict[Keys, Callable[[], object]] = {
+            Keys.F1: self.hint, Keys.F2: lambda: self.check(self.answer.text or None),
+            Keys.F3: self._toggle_focus, Keys.F5: self.reset, Keys.F6: self.show_solution,
+            Keys.F10: self.leave,
+        }
+        if key == Keys.F4 and self.outcome.passed:
+            self.leave(next_requested=True)
+        elif key in actions:
+            actions[key]()
+        self.app.invalidate()
+
+    def _toggle_focus(self) -> None:
+        if self.exercise.kind != "quiz":
+            return
+        if self.app.layout.has_focus(self.answer_window):
+            self.app.layout.focus(self.pane_window)
+        else:
+            self.app.layout.focus(self.answer_window)
+
+    def _bindings(self) -> KeyBindings:
+        """F-keys while the answer line has focus (the terminal pane binds its own)."""
+        kb = KeyBindings()
+        for key in (Keys.F1, Keys.F2, Keys.F3, Keys.F4, Keys.F5, Keys.F6, Keys.F10):
+            def handler(event: KeyPressEvent, key: Keys = key) -> None:
+                self._trainer_key(key)
+            kb.add(key, filter=Condition(lambda: self.app.layout.has_focus(self.answer_window)))(handler)
+        return kb
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _body(self) -> AnyContainer:
+        app = getattr(self, "app", None)  # the layout is first walked while the Application is built
+        size = app.output.get_size() if app is not None else Size(rows=24, columns=80)
+        if size.columns < MIN_COLUMNS or size.rows < MIN_ROWS:
+            message = say("too_small", self.lang, columns=size.columns, rows=size.rows, need_c=MIN_COLUMNS,
+                       need_r=MIN_ROWS)
+            return HSplit([Window(FormattedTextControl(message), wrap_lines=True), self._status_bar()])
+        answer = ConditionalContainer(HSplit([Window(FormattedTextControl(
+            lambda: [("bold", say("answer_label", self.lang))]), height=1), self.answer_window]),
+            filter=Condition(lambda: self.exercise.kind == "quiz"))
+        if size.columns >= SIDE_BY_SIDE_COLUMNS:
+            width = TASK_WIDTH
+            task = Window(FormattedTextControl(lambda: wrap(self._task_text(), width)), width=width)
+            top: AnyContainer = VSplit([task, Window(width=1, char="│", style="class:rule"), self.pane_window])
+        else:
+            width = size.columns
+            text = wrap(self._task_text(), width)
+            room = max(3, size.rows - MIN_PANE_ROWS - (3 if self.exercise.kind == "quiz" else 1))
+            task = Window(FormattedTextControl(lambda: wrap(self._task_text(), width)),
+                          height=min(line_count(text), room))
+            top = HSplit([task, Window(height=1, char="─", style="class:rule"), self.pane_window])
+        return HSplit([top, answer, self._status_bar()])
+
+    def _status_bar(self) -> Window:
+        return Window(FormattedTextControl(self._status_text), height=1, style="class:status")
+
+    def _status_text(self) -> StyleAndTextTuples:
+        lang = self.lang
+        session = self.drill.session if self.drill else None
+        keys = len(session.keys) if session else 0
+        seconds = int(session.elapsed()) if session else 0
+        par = f"/{self.exercise.par}" if self.exercise.par else ""
+        left = f" {self.exercise.id}  {say('bar_keys', lang, keys=f'{keys}{par}')}  " \
+               f"{say('bar_time', lang, minutes=seconds // 60, seconds=seconds % 60)}  "
+        if self.outcome.passed:
+            return [("class:status", left), ("class:status.pass", " " + say("bar_passed", lang) + " ")]
+        helptext = say("bar_help_quiz" if self.exercise.kind == "quiz" else "bar_help", lang)
+        return [("class:status", left + helptext)]
+
+    def _task_text(self) -> StyleAndTextTuples:
+        lang, ex = self.lang, self.exercise
+        out: StyleAndTextTuples = [("class:title", ex.title.get(lang)),
+                                   ("class:dim", f"  [{say('kind_' + ex.kind, lang)}]\n\n"),
+                                   ("", unfold(ex.prompt.get(lang)) + "\n")]
+        for i in range(self.outcome.hints_used):
+            out.append(("class:hint", "\n" + say("hint", lang, n=i + 1, total=len(ex.hints),
+                                                  text=ex.hints[i].get(lang))))
+        if self.outcome.solution_seen:
+            keys = ex.solution.answer if ex.kind == "quiz" else ex.solution.keys_for(self.drill.engine
+                                                                                    if self.drill else "*")
+            out.append(("class:hint", "\n" + say("solution", lang, keys=keys)))
+        out.append(("", "\n\n"))
+        out += self._verdict_text()
+        session = self.drill.session if self.drill else None
+        if session is not None and not session.alive and ex.kind == "shell":
+            out.append(("class:dim", "\n" + say("program_ended", lang)))
+        return out
+
+    def _verdict_text(self) -> StyleAndTextTuples:
+        lang, verdict = self.lang, self.outcome.verdict
+        if verdict is None:
+            return [("class:dim", say("not_checked", lang))]
+        out: StyleAndTextTuples = [("class:title", say("checks_heading", lang) + "\n")]
+        for r in verdict.results:
+            mark, style = ("✓", "class:pass") if r.passed else ("✗", "class:fail")
+            reason = f" {r.reason.get(lang)}" if r.reason and not r.passed else ""
+            out += [(style, f"{mark} "), ("", f"{r.check.id}{reason}\n")]
+            if r.diff and not r.passed:
+                for line in r.diff.splitlines()[:12]:
+                    style = "class:diff.add" if line.startswith("+") else "class:diff.del" \
+                        if line.startswith("-") else "class:dim"
+                    out.append((style, f"  {line}\n"))
+        par = f"/{self.exercise.par}" if self.exercise.par else ""
+        if verdict.passed:
+            out.append(("class:pass", "\n" + say("result_pass", lang, keys=verdict.keys, par=par,
+                                                 seconds=verdict.seconds)))
+        else:
+            out.append(("class:fail", "\n" + say("result_fail", lang, failed=len(verdict.failures),
+                                                 total=len(verdict.results))))
+        return out

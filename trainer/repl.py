@@ -1,0 +1,347 @@
+"""The REPL a student lands in: `trainer` with no arguments.
+
+A prompt_toolkit prompt with completion of commands, exercise ids and topics, history across runs,
+and a table of commands (`list`, `start`, `next`, `continue`, `hint`, `solution`, `reset`, `skip`,
+`stats`, `lang`, `doctor`, `help`, `quit`). Drills open the full-screen drill screen; what they
+leave is recorded in the progress store.
+
+    repl = Repl(library, progress, engines, lang="ko", data_dir=path)
+    repl.run()                                  # until quit or Ctrl-D
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import shlex
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TextIO
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.history import FileHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+
+from trainer.doctor import report
+from trainer.drill_screen import DrillOutcome, DrillScreen
+from trainer.errors import TrainerError
+from trainer.loader import Library, instantiate
+from trainer.model import Exercise, ExerciseTemplate
+from trainer.progress import AttemptRecord, Progress
+from trainer.runner import Engines
+from trainer.stats import render
+from trainer.ui_text import HELP, say
+
+ALIASES = {"run": "start", "exit": "quit", "q": "quit", "?": "help", "ls": "list"}
+
+
+class ReplCompleter(Completer):
+    """Commands first; then exercise ids, topics, languages or commands as the command takes."""
+
+    def __init__(self, repl: Repl) -> None:
+        self.repl = repl
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        words = document.text_before_cursor.split()
+        typing_new = document.text_before_cursor.endswith(" ") or not words
+        if len(words) == 0 or (len(words) == 1 and not typing_new):
+            prefix = words[0] if words else ""
+            candidates: Iterable[str] = [*HELP, *ALIASES]
+        elif len(words) == 1 or (len(words) == 2 and not typing_new):
+            prefix = "" if typing_new else words[1]
+            candidates = self.repl.arguments(ALIASES.get(words[0], words[0]))
+        else:
+            return
+        for word in sorted(set(candidates)):
+            if word.startswith(prefix):
+                yield Completion(word, start_position=-len(prefix))
+
+
+class Repl:
+    def __init__(self, library: Library, progress: Progress, engines: Engines, lang: str, data_dir: Path, *,
+                 input: Input | None = None, output: Output | None = None, out: TextIO | None = None,
+                 today: Callable[[], datetime.date] = datetime.date.today,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.library = library
+        self.progress = progress
+        self.engines = engines
+        self.lang = lang
+        self.input, self.output = input, output
+        self.out = out or sys.stdout
+        self.today = today
+        self.clock = clock
+        self.current: Exercise | None = None
+        self.failed_check: set[str] = set()  # exercises whose last drill ended with a failed check
+        self.hints: dict[str, int] = {}
+        self.session: PromptSession[str] = PromptSession(
+            history=FileHistory(str(data_dir / "repl-history")), completer=ReplCompleter(self),
+            input=input, output=output, complete_while_typing=False)
+        self.commands: dict[str, Callable[[list[str]], bool]] = {
+            "list": self.cmd_list, "start": self.cmd_start, "next": self.cmd_next, "continue": self.cmd_continue,
+            "hint": self.cmd_hint, "solution": self.cmd_solution, "reset": self.cmd_reset, "skip": self.cmd_skip,
+            "stats": self.cmd_stats, "lang": self.cmd_lang, "doctor": self.cmd_doctor, "help": self.cmd_help,
+            "quit": self.cmd_quit,
+        }
+        assert set(self.commands) == set(HELP), "every command has help text"
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # -- the loop ------------------------------------------------------------------------------
+    def run(self) -> int:
+        self.say(say("welcome", self.lang))
+        while True:
+            try:
+                line = self.session.prompt("trainer> ")
+            except KeyboardInterrupt:
+                continue  # Ctrl-C clears the line
+            except EOFError:
+                self.say(say("bye", self.lang))
+                return 0
+            if not self.dispatch(line):
+                return 0
+
+    def dispatch(self, line: str) -> bool:
+        """Run one command line; False when the REPL should end."""
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            words = line.split()
+        if not words:
+            return True
+        name = ALIASES.get(words[0], words[0])
+        command = self.commands.get(name)
+        if command is None:
+            guess = difflib.get_close_matches(name, [*self.commands, *ALIASES], n=1)
+            self.say(say("unknown_command", self.lang, name=words[0], guess=guess[0]) if guess
+                     else say("unknown_command_plain", self.lang, name=words[0]))
+            return True
+        try:
+            return command(words[1:])
+        except TrainerError as exc:
+            self.say(f"trainer: {exc}")
+            return True
+
+    def arguments(self, command: str) -> list[str]:
+        """What may follow ``command`` (for completion)."""
+        if command == "start":
+            return [t.id for t in self.library.templates]
+        if command == "list":
+            return sorted({t.topic for t in self.library.templates})
+        if command == "lang":
+            return ["en", "ko"]
+        if command == "help":
+            return list(HELP)
+        return []
+
+    # -- commands ------------------------------------------------------------------------------
+    def cmd_list(self, args: list[str]) -> bool:
+        bests = self.progress.bests()
+        for pack in self.library.packs:
+            for topic in pack.topics:
+                members = [t for t in pack.exercises if t.topic == topic.name]
+                if args and args[0] not in (topic.name, pack.name):
+                    continue
+                done = sum(1 for t in members if bests.get(t.id) and bests[t.id].passed)
+                self.say(f"{topic.name:14} " + say("topic_line", self.lang, title=topic.title.get(self.lang),
+                                                     done=done, total=len(members)))
+                if args:
+                    for t in members:
+                        self.say("  " + self._exercise_line(t))
+        if args and not any(args[0] in (t.topic, t.pack) for t in self.library.templates):
+            self.say(say("no_exercise_plain", self.lang, name=args[0]))
+        return True
+
+    def _exercise_line(self, template: ExerciseTemplate) -> str:
+        best = self.progress.bests().get(template.id)
+        ex = instantiate(template, 0)
+        if best and best.passed:
+            status = say("status_solved", self.lang)
+        elif best and best.skipped:
+            status = say("status_skipped", self.lang)
+        elif best:
+            status = say("status_tried", self.lang)
+        else:
+            status = say("status_new", self.lang)
+        detail = []
+        if best and best.best_keys is not None:
+            detail.append(say("best_keys", self.lang, keys=best.best_keys))
+        if ex.par:
+            detail.append(say("par", self.lang, par=ex.par))
+        return f"{template.id:28} {status:8} {ex.title.get(self.lang)}  {', '.join(detail)}".rstrip()
+
+    def cmd_start(self, args: list[str]) -> bool:
+        if len(args) != 1:
+            self.say(say("usage", self.lang, usage=HELP["start"][0]))
+            return True
+        ids = [t.id for t in self.library.templates]
+        if args[0] not in ids:
+            guess = difflib.get_close_matches(args[0], ids, n=1)
+            self.say(say("no_exercise", self.lang, name=args[0], guess=guess[0]) if guess
+                     else say("no_exercise_plain", self.lang, name=args[0]))
+            return True
+        template = self.library.template(args[0])
+        seed = len(self.progress.attempts(template.id))  # a new variant each attempt
+        self.drill(instantiate(template, seed))
+        return True
+
+    def drill(self, exercise: Exercise) -> None:
+        """Run the drill screen for ``exercise``, record what happened, and report it."""
+        while True:
+            self.current = exercise
+            self.progress.set_last(exercise.id)
+            screen = DrillScreen(exercise, self.engines, self.lang, on_pass=self._record,
+                                 hints_used=self.hints.get(exercise.id, 0), input=self.input, output=self.output)
+            outcome = screen.run()
+            self.hints[exercise.id] = outcome.hints_used
+            if not outcome.recorded:
+                self._record(outcome)
+            self._report(outcome)
+            if not (outcome.passed and outcome.next_requested):
+                return
+            following = self._first_unsolved()
+            if following is None:
+                self.say(say("all_done", self.lang))
+                return
+            exercise = following
+
+    def _record(self, outcome: DrillOutcome) -> None:
+        ex = outcome.exercise
+        now = self.clock()
+        self.progress.record(AttemptRecord(
+            exercise=ex.id, pack=ex.pack, topic=ex.topic, started=now - outcome.seconds, ended=now,
+            passed=outcome.passed, keys=outcome.keys, seconds=outcome.seconds, hints_used=outcome.hints_used,
+            solution_seen=outcome.solution_seen))
+
+    def _report(self, outcome: DrillOutcome) -> None:
+        verdict = outcome.verdict
+        ex = outcome.exercise
+        if verdict is None:
+            self.say(say("result_left", self.lang, id=ex.id))
+            return
+        for r in verdict.results:
+            reason = f": {r.reason.get(self.lang)}" if r.reason and not r.passed else ""
+            self.say(f"{'✓' if r.passed else '✗'} {r.check.id}{reason}")
+        par = f"/{ex.par}" if ex.par else ""
+        if outcome.passed:
+            self.failed_check.discard(ex.id)
+            self.say(say("result_pass", self.lang, keys=verdict.keys, par=par, seconds=verdict.seconds))
+            self.say(say("offer_next", self.lang))
+        else:
+            self.failed_check.add(ex.id)
+            self.say(say("result_fail", self.lang, failed=len(verdict.failures), total=len(verdict.results)))
+            self.say(say("offer_solution", self.lang))
+
+    def _first_unsolved(self) -> Exercise | None:
+        bests = self.progress.bests()
+        for t in self.library.templates:
+            best = bests.get(t.id)
+            if not best or not (best.passed or best.skipped):
+                return instantiate(t, len(self.progress.attempts(t.id)))
+        return None
+
+    def cmd_next(self, args: list[str]) -> bool:
+        following = self._first_unsolved()
+        if following is None:
+            self.say(say("all_done", self.lang))
+        else:
+            self.drill(following)
+        return True
+
+    def cmd_continue(self, args: list[str]) -> bool:
+        last = self.current.id if self.current else self.progress.last()
+        if last is None or last not in [t.id for t in self.library.templates]:
+            self.say(say("nothing_to_continue", self.lang))
+            return True
+        return self.cmd_start([last])
+
+    def _need_current(self) -> Exercise | None:
+        if self.current is None:
+            last = self.progress.last()
+            if last in [t.id for t in self.library.templates]:
+                self.current = instantiate(self.library.template(last), 0)
+        if self.current is None:
+            self.say(say("no_current", self.lang))
+        return self.current
+
+    def cmd_hint(self, args: list[str]) -> bool:
+        ex = self._need_current()
+        if ex is None:
+            return True
+        used = self.hints.get(ex.id, 0)
+        if used >= len(ex.hints):
+            self.say(say("no_more_hints", self.lang))
+            used = len(ex.hints) - 1
+        self.hints[ex.id] = used + 1
+        self.say(say("hint", self.lang, n=used + 1, total=len(ex.hints), text=ex.hints[used].get(self.lang)))
+        return True
+
+    def cmd_solution(self, args: list[str]) -> bool:
+        ex = self._need_current()
+        if ex is None:
+            return True
+        if ex.id not in self.failed_check:
+            self.say(say("solution_locked", self.lang))
+            return True
+        shown = ex.solution.answer if ex.kind == "quiz" else ex.solution.keys_for(self.engines.engine_for(ex.kind))
+        self.say(say("solution", self.lang, keys=shown))
+        now = self.clock()
+        self.progress.record(AttemptRecord(exercise=ex.id, pack=ex.pack, topic=ex.topic, started=now, ended=now,
+                                           passed=False, keys=0, seconds=0.0, hints_used=self.hints.get(ex.id, 0),
+                                           solution_seen=True))
+        return True
+
+    def cmd_reset(self, args: list[str]) -> bool:
+        ex = self._need_current()
+        if ex is not None:
+            self.drill(ex)  # the same variant, from a fresh sandbox
+        return True
+
+    def cmd_skip(self, args: list[str]) -> bool:
+        ex = self._need_current()
+        if ex is not None:
+            self.progress.skip(ex.id, ex.pack, ex.topic)
+            self.say(say("skipped", self.lang, id=ex.id))
+            self.current = None
+        return True
+
+    def cmd_stats(self, args: list[str]) -> bool:
+        columns = self.output.get_size().columns if self.output else 80
+        for line in render(self.library, self.progress.bests(), self.progress.streak(self.today()), self.lang,
+                           width=columns):
+            self.say(line)
+        return True
+
+    def cmd_lang(self, args: list[str]) -> bool:
+        if len(args) != 1 or args[0] not in ("en", "ko"):
+            self.say(say("usage", self.lang, usage=HELP["lang"][0]))
+            return True
+        self.lang = args[0]
+        self.say(say("lang_set", self.lang))
+        return True
+
+    def cmd_doctor(self, args: list[str]) -> bool:
+        for line in report(self.engines):
+            self.say(line)
+        return True
+
+    def cmd_help(self, args: list[str]) -> bool:
+        if args:
+            name = ALIASES.get(args[0], args[0])
+            if name not in HELP:
+                return self.dispatch(args[0])  # the unknown-command answer, with its guess
+            usage, text = HELP[name]
+            self.say(f"{usage}\n  {text.get(self.lang)}")
+            return True
+        for usage, text in HELP.values():
+            self.say(f"  {usage:16} {text.get(self.lang)}")
+        return True
+
+    def cmd_quit(self, args: list[str]) -> bool:
+        self.say(say("bye", self.lang))
+        return False
