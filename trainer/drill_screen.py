@@ -30,6 +30,7 @@ from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
+from sandbox.session import Session
 from trainer.grading import Verdict, grade
 from trainer.model import Exercise
 from trainer.runner import Drill, Engines
@@ -43,6 +44,7 @@ MIN_COLUMNS, MIN_ROWS = 40, 12
 SIDE_BY_SIDE_COLUMNS = 110
 TASK_WIDTH = 48  # side by side: the task pane's columns
 MIN_PANE_ROWS = 8  # stacked: rows kept for the terminal pane
+EXIT_POLL_S = 0.05
 READ_BUDGET = 16 * 1024  # bytes of program output handled per event-loop turn (pyte: ~20 ms)
 
 STYLE = Style.from_dict({
@@ -106,6 +108,7 @@ class DrillScreen:
                            quiz_terminal=True)
         self._marks_seen = len(self.drill.session.marks) if self.drill.session else 0
         self.checked = False
+        self._exit_checked = False
         if self.exercise.kind == "quiz":
             self.app.layout.focus(self.answer_window)
 
@@ -119,6 +122,14 @@ class DrillScreen:
         session = self.drill.session if self.drill else None
         if session is not None and session.alive:
             asyncio.get_running_loop().add_reader(session.fd, self._on_output)
+            self.app.create_background_task(self._watch_exit(session))
+
+    async def _watch_exit(self, session: Session) -> None:
+        """Notice the program's exit: the pty never reports it (the session holds the slave open)."""
+        while session.alive:
+            await asyncio.sleep(EXIT_POLL_S)
+        if self.drill is not None and self.drill.session is session:
+            self._on_output()
 
     def _unwatch(self) -> None:
         session = self.drill.session if self.drill else None
@@ -133,7 +144,8 @@ class DrillScreen:
         session.pump(max_bytes=READ_BUDGET)
         if not session.alive:
             self._unwatch()
-            if self.exercise.kind == "vi" and not self.outcome.passed:
+            if self.exercise.kind == "vi" and not self.outcome.passed and not self._exit_checked:
+                self._exit_checked = True
                 self.check()  # vi drills are graded when the editor exits
         elif self.exercise.kind == "shell" and len(session.marks) > self._marks_seen:
             self._marks_seen = len(session.marks)

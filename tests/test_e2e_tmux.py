@@ -1,0 +1,160 @@
+"""The real `trainer` in tmux, driven as a person would: send-keys to type, capture-pane to read.
+
+A chmod drill and a vi drill (ESC and :wq included) pass; resizing the window mid-drill redraws the
+pane; F10 returns to the REPL; after quitting and restarting, `stats` still shows both; a trainer
+killed with SIGKILL mid-drill loses none of the attempts it had recorded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import PACKS, ROOT, have
+from trainer.loader import instantiate, load_library
+from trainer.progress import Progress
+
+pytestmark = [pytest.mark.pty,
+              pytest.mark.skipif(not shutil.which("tmux"), reason="tmux is not installed"),
+              pytest.mark.skipif(not (have("ksh93") or have("bash")) or not (have("nvi") or have("vim")),
+                                 reason="needs a shell and a vi")]
+
+LIBRARY = load_library(PACKS)
+
+
+class Tmux:
+    def __init__(self, data_dir: Path) -> None:
+        self.socket = f"trainer-test-{uuid.uuid4().hex[:8]}"
+        self.data_dir = data_dir
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20,
+                              check=True)
+        return done.stdout
+
+    def start_trainer(self, columns: int = 120, rows: int = 32) -> None:
+        command = f"cd {ROOT} && TRAINER_DATA_DIR={self.data_dir} TRAINER_LANG=en {sys.executable} -m trainer"
+        self.tmux("new-session", "-d", "-x", str(columns), "-y", str(rows), "-s", "t", command)
+        self.tmux("set-option", "-t", "t", "remain-on-exit", "on")
+        self.wait("trainer>")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "t", *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "t", "-l", text)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def wait(self, needle: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if needle in text:
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {needle!r}; the screen was:\n{text}")
+            time.sleep(0.05)
+
+    def pane_pid(self) -> int:
+        return int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    t = Tmux(tmp_path)
+    yield t
+    t.close()
+
+
+def test_drills_in_tmux_resize_leave_and_stats_after_restart(tmux: Tmux) -> None:
+    chmod = instantiate(LIBRARY.template("chmod-owner-exec"), 0)  # the first attempt gets seed 0
+    vi = instantiate(LIBRARY.template("vi-delete-word"), 0)
+    tmux.start_trainer()
+
+    tmux.type("start chmod-owner-exec")
+    tmux.keys("Enter")
+    tmux.wait("F10 leave")
+    tmux.wait("$")
+    tmux.type(f"chmod u+x {chmod.params['name']}.sh")
+    tmux.keys("Enter")
+    screen = tmux.wait("PASSED")
+    assert "✓ result" in screen and "✓ symbolic" in screen
+    tmux.keys("F10")
+    tmux.wait("Type `next` for the next drill.")
+
+    tmux.type("start vi-delete-word")
+    tmux.keys("Enter")
+    screen = tmux.wait("from the market")
+    assert "│" in screen  # 120 columns: the task beside the terminal
+    tmux.tmux("resize-window", "-t", "t", "-x", "90", "-y", "30")
+    screen = tmux.wait("────")  # narrower: the task above the terminal, the pane redrawn
+    assert f"{vi.params['word']} {vi.params['word']} from the market" in screen
+    tmux.keys("j", "d", "w", "Escape")
+    tmux.type(":wq")
+    tmux.keys("Enter")
+    screen = tmux.wait("PASSED")
+    assert "keys 8/7" in screen
+    tmux.keys("F10")
+    tmux.wait("Passed: 8 keys/7")
+    tmux.type("quit")
+    tmux.keys("Enter")
+    tmux.wait("Bye.")
+
+    tmux.close()
+    tmux.start_trainer()
+    tmux.type("stats")
+    tmux.keys("Enter")
+    screen = tmux.wait("Streak")
+    assert "2/8" in screen.replace(" ", "") or "2/8" in screen, screen
+
+
+def test_sigkill_mid_drill_keeps_every_earlier_attempt(tmux: Tmux) -> None:
+    chmod = instantiate(LIBRARY.template("chmod-owner-exec"), 0)
+    tmux.start_trainer()
+    tmux.type("start chmod-owner-exec")
+    tmux.keys("Enter")
+    tmux.wait("$")
+    tmux.type(f"chmod u+x {chmod.params['name']}.sh")
+    tmux.keys("Enter")
+    tmux.wait("PASSED")
+    tmux.keys("F10")
+    tmux.wait("trainer>")
+    tmux.type("start vi-goto-line")
+    tmux.keys("Enter")
+    tmux.wait("entry 1")
+    tmux.keys("j", "j")
+    os.kill(_trainer_pid(tmux), signal.SIGKILL)
+    tmux.close()
+
+    with Progress.open(tmux.data_dir, warn=pytest.fail) as progress:
+        attempts = progress.attempts()
+        assert [(a.exercise, a.passed) for a in attempts] == [("chmod-owner-exec", True)]
+        assert progress.last() == "vi-goto-line"
+    tmux.start_trainer()
+    tmux.type("list chmod")
+    tmux.keys("Enter")
+    assert "chmod-owner-exec             solved" in tmux.wait("solved")
+
+
+def _trainer_pid(tmux: Tmux) -> int:
+    """The trainer process: the pane's shell runs it as a child (or is it, after exec)."""
+    shell = tmux.pane_pid()
+    for pid in [shell, *map(int, subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True,
+                                                 check=False).stdout.split())]:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        if b"trainer" in cmdline and b"-m" in cmdline:
+            return pid
+    raise AssertionError("no trainer process in the pane")
