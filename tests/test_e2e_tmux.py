@@ -41,6 +41,8 @@ class Tmux:
         return done.stdout
 
     def start_trainer(self, columns: int = 120, rows: int = 32) -> None:
+        self.close()
+        self.socket = f"trainer-test-{uuid.uuid4().hex[:8]}"  # a server killed just now may linger on its socket
         command = f"cd {ROOT} && TRAINER_DATA_DIR={self.data_dir} TRAINER_LANG=en {sys.executable} -m trainer"
         self.tmux("new-session", "-d", "-x", str(columns), "-y", str(rows), "-s", "t", command)
         self.tmux("set-option", "-t", "t", "remain-on-exit", "on")

@@ -80,6 +80,10 @@ def test_a_good_pack_loads(tmp_path: Path) -> None:
     (GOOD_EXERCISE.format(id="bad").replace("{{name}} executable", "{{nme}} executable"), 1,
      "unknown parameter 'nme'"),
     (GOOD_EXERCISE.format(id="bad").replace("chmod u+x {{name}}<CR>", "chmod u+x<Bogus>"), 17, "Bogus"),
+    (GOOD_EXERCISE.format(id="bad").replace('title: {en: "T", ko: "제목"}', 'title: {en: "T"}'), 8,
+     "'ko' is a required property"),
+    (GOOD_EXERCISE.format(id="bad").replace('- {en: "u+x", ko: "u+x"}', '- {en: "u+x", ko: ""}'), 16,
+     "should be non-empty"),
 ])
 def test_broken_pack_fails_lint_with_file_and_line_while_others_load(
         tmp_path: Path, broken: str, line: int, fragment: str) -> None:
