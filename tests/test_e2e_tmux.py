@@ -160,3 +160,17 @@ def _trainer_pid(tmux: Tmux) -> int:
         if b"trainer" in cmdline and b"-m" in cmdline:
             return pid
     raise AssertionError("no trainer process in the pane")
+
+
+def test_a_tiny_terminal_says_what_it_needs(tmux: Tmux) -> None:
+    tmux.start_trainer(columns=80, rows=24)
+    tmux.type("start chmod-equals-clears")
+    tmux.keys("Enter")
+    tmux.wait("F10 leave")
+    tmux.tmux("resize-window", "-t", "t", "-x", "36", "-y", "10")
+    screen = tmux.wait("40x12")
+    assert "The terminal is 36x10; drills need at least" in " ".join(screen.split())
+    tmux.tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
+    tmux.wait("F10 leave")
+    tmux.keys("F10")
+    tmux.wait("trainer>")

@@ -29,6 +29,7 @@ from prompt_toolkit.layout.containers import AnyContainer
 from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
+from prompt_toolkit.utils import get_cwidth
 
 from sandbox.session import Session
 from trainer.grading import Verdict, grade
@@ -231,7 +232,8 @@ class DrillScreen:
         if size.columns < MIN_COLUMNS or size.rows < MIN_ROWS:
             message = say("too_small", self.lang, columns=size.columns, rows=size.rows, need_c=MIN_COLUMNS,
                        need_r=MIN_ROWS)
-            return HSplit([Window(FormattedTextControl(message), wrap_lines=True), self._status_bar()])
+            return HSplit([Window(FormattedTextControl(wrap([("", message)], size.columns))),
+                           self._status_bar()])
         answer = ConditionalContainer(HSplit([Window(FormattedTextControl(
             lambda: [("bold", say("answer_label", self.lang))]), height=1), self.answer_window]),
             filter=Condition(lambda: self.exercise.kind == "quiz"))
@@ -257,12 +259,18 @@ class DrillScreen:
         keys = len(session.keys) if session else 0
         seconds = int(session.elapsed()) if session else 0
         par = f"/{self.exercise.par}" if self.exercise.par else ""
-        left = f" {self.exercise.id}  {say('bar_keys', lang, keys=f'{keys}{par}')}  " \
+        left = f" {say('bar_keys', lang, keys=f'{keys}{par}')}  " \
                f"{say('bar_time', lang, minutes=seconds // 60, seconds=seconds % 60)}  "
         if self.outcome.passed:
-            return [("class:status", left), ("class:status.pass", " " + say("bar_passed", lang) + " ")]
-        helptext = say("bar_help_quiz" if self.exercise.kind == "quiz" else "bar_help", lang)
-        return [("class:status", left + helptext)]
+            right = " " + say("bar_passed", lang) + " "
+        else:
+            right = say("bar_help_quiz" if self.exercise.kind == "quiz" else "bar_help", lang)
+        room = self.app.output.get_size().columns - get_cwidth(left + right)
+        if room > len(self.exercise.id) + 2:  # the exercise id only where it fits
+            left = f" {self.exercise.id} " + left
+        if self.outcome.passed:
+            return [("class:status", left), ("class:status.pass", right)]
+        return [("class:status", left + right)]
 
     def _task_text(self) -> StyleAndTextTuples:
         lang, ex = self.lang, self.exercise

@@ -1,0 +1,175 @@
+"""REPL cold start: ``python -m trainer`` from spawn to its ``trainer>`` prompt, against importing prompt_toolkit.
+
+Times, 10 runs each taking turns (after one untimed warm-up each):
+
+* trainer: ``python -m trainer`` (the REPL: packs loaded, engines detected, progress opened) spawned with
+  ptyprocess in a 24x80 pty with ``TRAINER_DATA_DIR`` set to a fresh temporary directory per run, read
+  through the project's screen emulator (which answers prompt_toolkit's cursor-position request, as a
+  terminal would) until ``trainer>`` appears in the output; then ``quit`` is typed and the exit waited for
+  (its time is shown, not in the start time);
+* baseline: ``python -c "import prompt_toolkit"`` with ``subprocess.run``, to its exit;
+* for reference: ``python -c pass``.
+
+Prints the medians, the trainer's extra time over the baseline and the ratio.
+Target: trainer start median < 0.4 s.
+
+    .venv/bin/python bench/repl_start.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+
+import ptyprocess
+
+from sandbox.screen import Screen
+
+ROWS, COLUMNS = 24, 80
+PROMPT = b"trainer>"
+TARGET_S = 0.4
+TIMEOUT_S = 20.0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+class PtyTerminal:
+    """A program in a pty, seen through `sandbox.screen.Screen`, which answers the program's queries."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], rows: int = ROWS, columns: int = COLUMNS) -> None:
+        self.proc = ptyprocess.PtyProcess.spawn(argv, env=env, dimensions=(rows, columns))
+        self.screen = Screen(columns, rows)
+        self.output = bytearray()
+        self.eof = False
+
+    def pump(self, timeout: float) -> None:
+        """Read what arrived within ``timeout`` into the screen; answer what it asked."""
+        ready, _, _ = select.select([self.proc.fd], [], [], timeout)
+        if not ready:
+            return
+        try:
+            data = os.read(self.proc.fd, 65536)
+        except OSError:  # EIO: every process holding the pty's slave has gone
+            data = b""
+        if not data:
+            self.eof = True
+            return
+        self.output += data
+        self.screen.feed(data)
+        replies = self.screen.take_replies()
+        if replies:
+            os.write(self.proc.fd, replies)
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = TIMEOUT_S) -> bool:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if self.eof or time.monotonic() >= deadline:
+                return False
+            self.pump(min(0.05, max(0.0, deadline - time.monotonic())))
+        return True
+
+    def send(self, text: str) -> None:
+        os.write(self.proc.fd, text.encode())
+
+    def wait_exit(self, timeout: float = TIMEOUT_S) -> int | None:
+        """Read until the pty closes; the exit status, or None if the program is still running."""
+        self.wait_for(lambda: self.eof, timeout)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.proc.pid, os.WNOHANG)
+            if pid:
+                self.proc.closed = True
+                return os.waitstatus_to_exitcode(status)
+            time.sleep(0.005)
+        return None
+
+    def close(self) -> None:
+        if not self.proc.closed:
+            with contextlib.suppress(OSError):
+                os.kill(self.proc.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.proc.pid, 0)
+        with contextlib.suppress(OSError):
+            self.proc.fileobj.close()  # not proc.close(): it sleeps 0.1 s
+        self.proc.closed = True
+
+
+def trainer_env(data_dir: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
+    return {**env, "TERM": "xterm", "LANG": "C.UTF-8", "TRAINER_LANG": "en", "TRAINER_DATA_DIR": data_dir}
+
+
+def start_trainer() -> tuple[float, float]:
+    """(seconds from spawn to ``trainer>``, seconds from ``quit`` to the exit)."""
+    with tempfile.TemporaryDirectory(prefix="bench-repl-") as data_dir:
+        started = time.perf_counter()
+        terminal = PtyTerminal([sys.executable, "-m", "trainer"], trainer_env(data_dir))
+        try:
+            if not terminal.wait_for(lambda: PROMPT in terminal.output):
+                raise RuntimeError(f"no prompt: {bytes(terminal.output[-300:])!r}")
+            prompted = time.perf_counter()
+            terminal.send("quit\r")
+            status = terminal.wait_exit()
+            if status != 0:
+                raise RuntimeError(f"`quit` ended with status {status}: {bytes(terminal.output[-300:])!r}")
+            return prompted - started, time.perf_counter() - prompted
+        finally:
+            terminal.close()
+
+
+def run_python(code: str) -> float:
+    env = trainer_env(tempfile.gettempdir())
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 runs instead of 10 (smoke run)")
+    args = parser.parse_args(argv)
+    runs = 2 if args.quick else 10
+    baselines = {"import prompt_toolkit": "import prompt_toolkit", "python -c pass": "pass"}
+    times: dict[str, list[float]] = {name: [] for name in ("trainer", *baselines)}
+    quits: list[float] = []
+    try:
+        for run in range(runs + 1):  # run 0 warms the caches up
+            seconds, quit_seconds = start_trainer()
+            if run:
+                times["trainer"].append(seconds)
+                quits.append(quit_seconds)
+            for name, code in baselines.items():
+                seconds = run_python(code)
+                if run:
+                    times[name].append(seconds)
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        print(f"repl start: cannot measure: {exc}")
+        return 1
+    print(f"repl start: spawn -> `trainer>` in a {ROWS}x{COLUMNS} pty, {runs} runs each, {sys.executable}")
+    print(f"{'setup':<24}{'median s':>10}{'min s':>8}{'max s':>8}")
+    medians = {}
+    for name, values in times.items():
+        medians[name] = percentile(values, 0.5)
+        print(f"{name:<24}{medians[name]:>10.3f}{min(values):>8.3f}{max(values):>8.3f}")
+    print(f"trainer `quit` -> exit: median {percentile(quits, 0.5):.3f} s (not in the start time)")
+    trainer, baseline = medians["trainer"], medians["import prompt_toolkit"]
+    print(f"trainer extra over `import prompt_toolkit`: {trainer - baseline:+.3f} s, "
+          f"ratio trainer/baseline {trainer / baseline:.2f}x")
+    print(f"target trainer start < {TARGET_S} s: {'met' if trainer < TARGET_S else 'MISSED'} ({trainer:.3f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
