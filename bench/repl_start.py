@@ -106,16 +106,16 @@ class PtyTerminal:
         self.proc.closed = True
 
 
-def trainer_env(data_dir: str) -> dict[str, str]:
+def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
-    return {**env, "TERM": "xterm", "LANG": "C.UTF-8", "TRAINER_LANG": "en", "TRAINER_DATA_DIR": data_dir}
+    return {**env, "TERM": "xterm", "LANG": "C.UTF-8", "TRAINER_LANG": "en", **extra}
 
 
 def start_trainer() -> tuple[float, float]:
     """(seconds from spawn to ``trainer>``, seconds from ``quit`` to the exit)."""
     with tempfile.TemporaryDirectory(prefix="bench-repl-") as data_dir:
         started = time.perf_counter()
-        terminal = PtyTerminal([sys.executable, "-m", "trainer"], trainer_env(data_dir))
+        terminal = PtyTerminal([sys.executable, "-m", "trainer"], clean_env(TRAINER_DATA_DIR=data_dir))
         try:
             if not terminal.wait_for(lambda: PROMPT in terminal.output):
                 raise RuntimeError(f"no prompt: {bytes(terminal.output[-300:])!r}")
@@ -130,7 +130,7 @@ def start_trainer() -> tuple[float, float]:
 
 
 def run_python(code: str) -> float:
-    env = trainer_env(tempfile.gettempdir())
+    env = clean_env()
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     return time.perf_counter() - started

@@ -258,6 +258,7 @@ class SandboxRoot:
             "SHELL": self.user.shell, "TERM": term, "LANG": lang, "LC_ALL": lang,
             "PATH": f"{lay.tools}/bin:/usr/bin:/bin", "TMPDIR": lay.tmp,
             "EDITOR": "vi", "VISUAL": "vi", "PAGER": "more", "MANPAGER": "more",
+            "TRAINER_ETC": "/etc" if self.isolation is Isolation.BWRAP else str(self.etc),
         }
         for name in INHERITED_ENV:
             if host_env and name in host_env:

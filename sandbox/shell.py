@@ -43,6 +43,31 @@ BASH_RC = ("# The trainer's shell integration (read-only). Prompt marks: exit st
 
 KSH_HISTORY_MAGIC = b"\x81\x01"
 
+#: ``trainer-login COMMAND``: a login of the sandbox user as AIX's login does it. /etc/environment
+#: first (plain NAME=value lines: env(1) takes them literally, so nothing is expanded), then the
+#: login shell reads /etc/profile and $HOME/.profile, then COMMAND runs. Without bwrap the host's
+#: /etc/profile must not be read, so the same order is followed by sourcing the sandbox's files.
+LOGIN_SCRIPT = """#!/bin/sh
+etc=${{TRAINER_ETC:-/etc}}
+cmd=$1
+if [ "$etc" = /etc ]; then
+  login='exec "$SHELL" -l -c "$TRAINER_LOGIN_CMD"'
+else
+  login='. "$TRAINER_ETC/profile"; if [ -r "$HOME/.profile" ]; then . "$HOME/.profile"; fi; eval "$TRAINER_LOGIN_CMD"'
+fi
+set --
+if [ -r "$etc/environment" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in
+      ''|'#'*) ;;
+      [A-Za-z_]*=*) set -- "$@" "$line" ;;
+    esac
+  done < "$etc/environment"
+fi
+exec env -i "HOME=$HOME" "USER=$USER" "LOGNAME=$LOGNAME" "TERM=${{TERM:-xterm}}" "LANG=${{LANG:-C.UTF-8}}" \\
+  "PATH=$PATH" "TRAINER_ETC=$etc" "SHELL={shell}" "TRAINER_LOGIN_CMD=$cmd" "$@" {shell} -c "$login"
+"""
+
 
 @dataclass(frozen=True)
 class ExecutedCommand:
@@ -78,12 +103,31 @@ def install_rc(root: SandboxRoot, engine: str) -> str:
 def shell_command(root: SandboxRoot, engine: str, executable: str) -> tuple[list[str], dict[str, str]]:
     """The argv and the extra environment that start an interactive ``engine`` in ``root``."""
     rc = install_rc(root, engine)
-    lay = root.layout
-    etc = "/etc" if lay.home.startswith("/home/") else str(root.etc)
-    env = {"HISTFILE": history_path(root, inside=True), "HISTSIZE": "500", "TRAINER_ETC": etc}
+    env = {"HISTFILE": history_path(root, inside=True), "HISTSIZE": "500", "SHELL": executable}
     if engine == "ksh93":
         return [executable, "-i"], {**env, "ENV": rc}
     return [executable, "--noprofile", "--rcfile", rc, "-i"], env
+
+
+def install_login(root: SandboxRoot, executable: str) -> None:
+    """Write ``trainer-login`` (see LOGIN_SCRIPT) for the shell ``executable`` into the tools dir."""
+    target = root.tools / "bin" / "trainer-login"
+    target.write_text(LOGIN_SCRIPT.format(shell=executable), encoding="utf-8")
+    target.chmod(0o555)
+
+
+def parse_environment(text: str) -> dict[str, str]:
+    r"""The variables of an AIX ``/etc/environment``: ``NAME=value`` lines, taken literally.
+
+    >>> parse_environment("# c\nA=1\nB=$A x\nbad line\n")
+    {'A': '1', 'B': '$A x'}
+    """
+    found = {}
+    for line in text.splitlines():
+        name, eq, value = line.partition("=")
+        if eq and name and (name[0].isalpha() or name[0] == "_") and name.replace("_", "").isalnum():
+            found[name] = value
+    return found
 
 
 def history_path(root: SandboxRoot, *, inside: bool) -> str:

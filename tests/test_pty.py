@@ -12,7 +12,15 @@ from sandbox.editors import editor_command, find_editor, install_editor
 from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, bwrap_usable
 from sandbox.keys import parse_keys
 from sandbox.session import Session
-from sandbox.shell import executed, find_shell, history_path, read_history, shell_command, write_history
+from sandbox.shell import (
+    executed,
+    find_shell,
+    history_path,
+    install_login,
+    read_history,
+    shell_command,
+    write_history,
+)
 
 pytestmark = pytest.mark.pty
 
@@ -122,3 +130,15 @@ def test_idle_snapshot_is_final_after_every_key(engine: str) -> None:
                 early = s.screen.snapshot()
                 s.wait_for(lambda: False, 0.15)  # a late look: nothing more may arrive
                 assert s.screen.snapshot() == early, key
+
+
+@pytest.mark.parametrize("engine", [pytest.param("ksh93", marks=needs_ksh), pytest.param("bash", marks=needs_bash)])
+def test_login_reads_environment_then_profile_then_dot_profile(root: SandboxRoot, engine: str) -> None:
+    root.write_etc("environment", "# AIX style\nGREETING=$HOME literally\nLEVEL=environment\nONLY_ENV=e\n")
+    root.write_etc("profile", "LEVEL=profile; export LEVEL; FROM_PROFILE=p; export FROM_PROFILE\n")
+    (root.home / ".profile").write_text("LEVEL=dot; export LEVEL\n", encoding="utf-8")
+    install_login(root, find_shell(engine)[1])
+    root.hand_over()
+    done = root.run(["trainer-login", 'echo "$GREETING|$LEVEL|$ONLY_ENV|$FROM_PROFILE"'], env=root.environment())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().strip() == "$HOME literally|dot|e|p"

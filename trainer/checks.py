@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +44,11 @@ class CheckKind:
     evaluate: Evaluate
     summary: str
     one_of: tuple[str, ...] = ()  # exactly one of these must be given
-    probe_arg: str | None = None  # argument holding a command to run in the sandbox afterwards
+    probe: Callable[[Mapping[str, Any]], str | None] | None = None  # a command to run afterwards
 
     def probes(self, args: Mapping[str, Any]) -> tuple[str, ...]:
-        if self.probe_arg and self.probe_arg in args:
-            return (str(args[self.probe_arg]),)
-        return ()
+        command = self.probe(args) if self.probe else None
+        return () if command is None else (command,)
 
     def problems(self, args: Mapping[str, Any], *, values: bool = True) -> list[str]:
         """What is wrong with ``args`` for this kind (empty when they are fine).
@@ -265,9 +265,20 @@ def _answer(args: Mapping[str, Any], obs: Observation) -> Outcome:
     return PASS if got == normalise(want, how) else Outcome(False, say("answer_wrong", got=obs.answer.strip()))
 
 
+def _login_command(args: Mapping[str, Any]) -> str:
+    return f"trainer-login {shlex.quote(str(args['command']))}"
+
+
+def _login_output(args: Mapping[str, Any], obs: Observation) -> Outcome:
+    return _compare_probe(args, obs, _login_command(args), str(args["command"]))
+
+
 def _probe_output(args: Mapping[str, Any], obs: Observation) -> Outcome:
-    command = str(args["command"])
-    probe = obs.probes.get(command)
+    return _compare_probe(args, obs, str(args["command"]), str(args["command"]))
+
+
+def _compare_probe(args: Mapping[str, Any], obs: Observation, key: str, command: str) -> Outcome:
+    probe = obs.probes.get(key)
     if probe is None:
         return Outcome(False, say("probe_failed", command=command))
     got = probe.stdout.strip()
@@ -300,10 +311,13 @@ _KINDS = (
     CheckKind("keys_max", ("count",), (), _keys_max, "at most this many keys were used"),
     CheckKind("exit_status", ("status",), (), _exit_status, "the program exited with this status"),
     CheckKind("answer", (), ("normalise",), _answer, "the quiz answer, expected or measured by a probe",
-              one_of=("expected", "probe"), probe_arg="probe"),
+              one_of=("expected", "probe"), probe=lambda a: str(a["probe"]) if "probe" in a else None),
     CheckKind("probe_output", ("command",), (), _probe_output,
               "a command run in the sandbox afterwards prints this", one_of=("equals", "matches"),
-              probe_arg="command"),
+              probe=lambda a: str(a["command"])),
+    CheckKind("login_output", ("command",), (), _login_output,
+              "after a real login (/etc/environment, /etc/profile, $HOME/.profile) a command prints this",
+              one_of=("equals", "matches"), probe=_login_command),
 )
 
 CHECKS: Mapping[str, CheckKind] = {k.name: k for k in _KINDS}

@@ -27,6 +27,8 @@ from sandbox.shell import (
     executed,
     find_shell,
     history_path,
+    install_login,
+    parse_environment,
     read_history,
     shell_command,
     write_history,
@@ -89,8 +91,9 @@ def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine:
         root.write_etc("profile", setup.profile)
     if setup.environment is not None:
         root.write_etc("environment", setup.environment)
-    if shell_engine is not None:
+    if shell_engine is not None and engines.shell is not None:
         write_history(root, shell_engine, setup.history)
+        install_login(root, engines.shell[1])
     if engines.editor is not None:
         install_editor(root, *engines.editor)
     root.hand_over()
@@ -158,8 +161,9 @@ class Drill:
             if exercise.kind == "shell" or (exercise.kind == "quiz" and quiz_terminal and engines.shell):
                 assert engines.shell is not None
                 argv, extra = shell_command(self.root, *engines.shell)
-                if exercise.setup.login:
-                    extra["TRAINER_LOGIN"] = "1"
+                if exercise.setup.login:  # as AIX's login: /etc/environment, then the profiles (the rc)
+                    extra = {**parse_environment((self.root.etc / "environment").read_text()), **extra,
+                             "TRAINER_LOGIN": "1"}
                 self.session = Session.start(self.root, argv, env={**env, **extra}, columns=columns, rows=rows,
                                              limits=self.limits)
             elif exercise.kind == "vi":
