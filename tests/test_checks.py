@@ -35,7 +35,8 @@ OBS = Observation(
     commands=(ExecutedCommand(1, "chmod u+x a.txt", 0), ExecutedCommand(2, "false", 1)),
     exit_status=0,
     answer=" 4 ",
-    probes={"stat -c %h d": ProbeResult("stat -c %h d", "4\n", 0), "bad": ProbeResult("bad", "", 127)},
+    probes={"stat -c %h d": ProbeResult("stat -c %h d", "4\n", 0), "bad": ProbeResult("bad", "", 127),
+            "trainer-login 'echo $X'": ProbeResult("trainer-login 'echo $X'", "vi\n", 0)},
 )
 
 # (kind, arguments that pass on OBS, arguments that fail on OBS)
@@ -65,6 +66,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("answer", {"expected": "4", "normalise": "int"}, {"expected": "5"}),
     ("answer", {"probe": "stat -c %h d", "normalise": "int"}, {"probe": "bad"}),
     ("probe_output", {"command": "stat -c %h d", "equals": "4"}, {"command": "stat -c %h d", "matches": "^2"}),
+    ("login_output", {"command": "echo $X", "equals": "vi"}, {"command": "echo $X", "matches": "^emacs"}),
 ]
 
 
@@ -140,3 +142,10 @@ def test_grade_reports_every_failure_and_the_custom_message() -> None:
 def test_grade_passes_when_all_pass() -> None:
     verdict = grade((Check("file_exists", {"path": "d"}, "d"),), OBS)
     assert verdict.passed and verdict.failures == () and verdict.hint is None
+
+
+def test_checks_for_another_engine_are_not_graded() -> None:
+    checks = (Check("screen_contains", {"text": "-- INSERT --"}, "vim-mode", engines=("vim",)),
+              Check("screen_contains", {"text": "a.txt d"}, "both"))
+    verdict = grade(checks, OBS)  # OBS.engine is ksh93
+    assert verdict.passed and [r.check.id for r in verdict.results] == ["both"]

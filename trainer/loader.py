@@ -36,6 +36,8 @@ from trainer.model import (
 from trainer.params import draw, render
 from trainer.schema import pack_file_schema, topic_file_schema
 
+#: Fields every check may have besides its kind's own arguments.
+CHECK_COMMON = ("kind", "id", "message", "hint", "engines")
 #: Seeds rendered by the loader to catch template errors (verify runs more).
 LINT_SEEDS = (0, 1, 2)
 
@@ -196,7 +198,7 @@ def contract_problems(template: ExerciseTemplate) -> list[tuple[list[Any], str]]
     problems: list[tuple[list[Any], str]] = []
     kind = raw["kind"]
     for i, check in enumerate(raw["checks"]):
-        args = {k: v for k, v in check.items() if k not in ("kind", "id", "message", "hint")}
+        args = {k: v for k, v in check.items() if k not in CHECK_COMMON}
         problems += [(["checks", i], p) for p in CHECKS[check["kind"]].problems(args, values=False)]
         if "hint" in check and check["hint"] >= len(raw["hints"]):
             problems.append((["checks", i, "hint"], f"hint {check['hint']} does not exist"))
@@ -252,7 +254,8 @@ def _setup(raw: Mapping[str, Any]) -> Setup:
         files.append(FileSpec(path=str(f["path"]), type=f.get("type", "file"), content=str(f.get("content", "")),
                               mode=None if mode is None else int(str(mode), 8), target=f.get("target")))
     return Setup(files=tuple(files), commands=tuple(raw.get("commands", ())),
-                 history=tuple(raw.get("history", ())), open=raw.get("open"), profile=raw.get("profile"),
+                 history=tuple(raw.get("history", ())), open=raw.get("open"), mode=raw.get("mode", "vi"),
+                 profile=raw.get("profile"),
                  environment=raw.get("environment"), login=bool(raw.get("login", False)))
 
 
@@ -264,9 +267,10 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
         body = render({k: v for k, v in raw.items() if k != "params"}, values)
         checks = []
         for c in body["checks"]:
-            args = {k: v for k, v in c.items() if k not in ("kind", "id", "message", "hint")}
+            args = {k: v for k, v in c.items() if k not in CHECK_COMMON}
             checks.append(Check(kind=c["kind"], args=args, id=str(c.get("id", c["kind"])),
-                                message=_text(c["message"]) if "message" in c else None, hint=c.get("hint")))
+                                message=_text(c["message"]) if "message" in c else None, hint=c.get("hint"),
+                                engines=tuple(c.get("engines", ()))))
         return Exercise(
             id=template.id, pack=template.pack, topic=template.topic, kind=body["kind"],
             title=_text(body["title"]), prompt=_text(body["prompt"]), setup=_setup(body.get("setup", {})),

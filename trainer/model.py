@@ -52,6 +52,7 @@ class Check:
     id: str
     message: Text | None = None  # replaces the kind's own reason when the check fails
     hint: int | None = None  # the hint (0-based) worth showing when it fails
+    engines: tuple[str, ...] = ()  # only graded under these engines (empty: all)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Setup:
     commands: tuple[str, ...] = ()  # run in the sandbox as the learner, before the attempt
     history: tuple[str, ...] = ()  # shell history the learner can recall
     open: str | None = None  # vi drills: the file the editor opens
+    mode: str = "vi"  # vi drills: vi, view (read-only) or ex (line mode)
     profile: str | None = None  # the sandbox's /etc/profile
     environment: str | None = None  # the sandbox's /etc/environment
     login: bool = False  # shell drills: read /etc/profile and ~/.profile first

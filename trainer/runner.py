@@ -168,7 +168,8 @@ class Drill:
                                              limits=self.limits)
             elif exercise.kind == "vi":
                 assert exercise.setup.open is not None
-                self.session = Session.start(self.root, editor_command(self.root, exercise.setup.open), env=env,
+                argv = editor_command(self.root, exercise.setup.open, exercise.setup.mode)
+                self.session = Session.start(self.root, argv, env=env,
                                              columns=columns, rows=rows, limits=self.limits)
             if self.session is not None:
                 if not self.session.wait_idle(START_TIMEOUT_S):

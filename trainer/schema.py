@@ -14,6 +14,7 @@ from typing import Any
 from trainer.checks import CHECKS
 from trainer.model import KINDS
 
+ENGINES = ("ksh93", "bash", "nvi", "vim")
 SCHEMA_ID = "https://trainer.invalid/schema/exercises.json"
 
 _TEXT: dict[str, Any] = {
@@ -26,7 +27,7 @@ _KEYS: dict[str, Any] = {
     "description": "Keys in Vim notation (`dd`, `<Esc>`, `:wq<CR>`), or a mapping engine -> keys.",
     "oneOf": [{"type": "string"},
               {"type": "object", "minProperties": 1,
-               "propertyNames": {"enum": ["*", "ksh93", "bash", "nvi", "vim"]},
+               "propertyNames": {"enum": ["*", *ENGINES]},
                "additionalProperties": {"type": "string"}}],
 }
 _ATTEMPT: dict[str, Any] = {
@@ -67,6 +68,7 @@ _SETUP: dict[str, Any] = {
         "commands": {"type": "array", "items": {"type": "string"}},
         "history": {"type": "array", "items": {"type": "string"}},
         "open": {"type": "string", "description": "vi drills: the file the editor opens."},
+        "mode": {"enum": ["vi", "view", "ex"], "description": "vi drills: how the editor starts."},
         "profile": {"type": "string"},
         "environment": {"type": "string"},
         "login": {"type": "boolean"},
@@ -76,7 +78,9 @@ _SETUP: dict[str, Any] = {
 
 def _check_schema() -> dict[str, Any]:
     common = {"kind": {"enum": sorted(CHECKS)}, "id": {"type": "string"}, "message": _TEXT,
-              "hint": {"type": "integer", "minimum": 0}}
+              "hint": {"type": "integer", "minimum": 0},
+              "engines": {"type": "array", "items": {"enum": list(ENGINES)},
+                          "description": "Grade this check only under these engines (nvi and vim differ)."}}
     variants = []
     for kind in CHECKS.values():
         props: dict[str, Any] = dict(common)
@@ -104,7 +108,7 @@ def exercise_schema() -> dict[str, Any]:
             "solution": _ATTEMPT,
             "wrong": {"type": "array", "minItems": 2, "items": _ATTEMPT},
             "par": {"type": "integer", "minimum": 1},
-            "engines": {"type": "array", "items": {"enum": ["ksh93", "bash", "nvi", "vim"]}},
+            "engines": {"type": "array", "items": {"enum": list(ENGINES)}},
         },
     }
 
