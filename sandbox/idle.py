@@ -71,19 +71,19 @@ class IdleProbe:
         return bool(self._table) and os.path.exists("/proc/self/syscall")
 
     def state(self, master_fd: int, slave_fd: int | None, leader: int | None = None,
-              since: Mapping[int, int] | None = None) -> Idle:
+              since: Mapping[int, int] | None = None, echoed: bool = False) -> Idle:
         """The state of the terminal's foreground group.
 
         ``since`` is :func:`wakeups` taken before the last write: until some process of the tree has
         been scheduled again, the keys may still sit in the kernel's flip buffer (moved to the line
-        discipline by a worker thread, invisible to FIONREAD), so the program counts as busy.
+        discipline by a worker thread, invisible to FIONREAD), so the program counts as busy. A
+        program reading whole lines is not woken before the line ends: then the echo of the keys
+        (``echoed``: output arrived since the write) shows they reached the line discipline.
         """
         if not self.supported:
             return Idle.UNKNOWN
-        if since is not None and leader is not None:
-            now = wakeups(leader)
-            if not any(count > since.get(pid, -1) for pid, count in now.items()):
-                return Idle.BUSY
+        if since is not None and leader is not None and not _reacted(since, leader, slave_fd, echoed):
+            return Idle.BUSY
         try:
             pgid = os.tcgetpgrp(master_fd)
         except OSError:
@@ -150,6 +150,21 @@ def _timeout_seconds(pid: int, form: str, value: int) -> float | None:
         return None
     sec, frac = struct.unpack("qq", raw)
     return float(sec) + float(frac) / (1e6 if form == "timeval" else 1e9)
+
+
+def _reacted(since: Mapping[int, int], leader: int, slave_fd: int | None, echoed: bool) -> bool:
+    """Whether the keys written after ``since`` have reached the program (see IdleProbe.state)."""
+    if any(count > since.get(pid, -1) for pid, count in wakeups(leader).items()):
+        return True
+    if slave_fd is None:
+        return True
+    try:
+        lflag = termios.tcgetattr(slave_fd)[3]
+    except termios.error:
+        return True
+    if not lflag & termios.ICANON:
+        return False  # a raw reader is woken by every key: not yet
+    return echoed or not lflag & termios.ECHO  # unechoed line input cannot be seen: take it as read
 
 
 def wakeups(leader: int) -> dict[int, int]:

@@ -257,7 +257,7 @@ class SandboxRoot:
             "HOME": lay.home, "USER": self.user.name, "LOGNAME": self.user.name,
             "SHELL": self.user.shell, "TERM": term, "LANG": lang, "LC_ALL": lang,
             "PATH": f"{lay.tools}/bin:/usr/bin:/bin", "TMPDIR": lay.tmp,
-            "EDITOR": "vi", "VISUAL": "vi", "PAGER": "more", "MANPAGER": "more",
+            "PAGER": "more", "MANPAGER": "more",  # no EDITOR/VISUAL: ksh93 would turn on vi mode itself
             "TRAINER_ETC": "/etc" if self.isolation is Isolation.BWRAP else str(self.etc),
         }
         for name in INHERITED_ENV:

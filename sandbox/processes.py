@@ -26,8 +26,10 @@ def process_count(uid: int) -> int:
 
 
 def kill_uid(uid: int) -> None:
-    """As root: SIGKILL every process of ``uid`` (kill(-1) from a child that became that uid)."""
+    """As root: SIGKILL every live process of ``uid`` (kill(-1) from a child that became that uid)."""
     for _ in range(3):
+        if not live_processes(uid):
+            return
         pid = os.fork()
         if pid == 0:  # pragma: no cover - child
             try:
@@ -39,9 +41,20 @@ def kill_uid(uid: int) -> None:
                 pass
             os._exit(0)
         os.waitpid(pid, 0)
-        if not any(uid_of(p) == uid for p in all_pids()):
-            return
-        time.sleep(0.01)
+        time.sleep(0.001)  # SIGKILL is delivered asynchronously
+
+
+def live_processes(uid: int) -> list[int]:
+    """Pids of ``uid`` that are not zombies (a zombie is dead: only its parent can reap it)."""
+    found = []
+    for pid in all_pids():
+        if uid_of(pid) != uid:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            stat = Path(f"/proc/{pid}/stat").read_bytes()
+            if not stat[stat.rindex(b")") + 2:].startswith(b"Z"):
+                found.append(pid)
+    return found
 
 
 def kill_session(leader: int) -> None:

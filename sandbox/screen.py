@@ -309,6 +309,8 @@ class Screen:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._carry = ""
         self._colours = {"10": foreground, "11": background}
+        self._rows: list[str] = []
+        self._rows_columns = 0
 
     def feed(self, data: bytes) -> tuple[Mark, ...]:
         """Process output bytes; return the OSC 133 marks completed in them."""
@@ -344,9 +346,25 @@ class Screen:
             self._screen.replies.append(f"\x1b[{marker}{params};{state}$y")
 
     def lines(self) -> tuple[str, ...]:
-        """The text of each row; a wide character is one string character."""
-        rows = (self._cells(y) for y in range(self._screen.lines))
-        return tuple("".join(_visible(cells) if "" in cells else cells) for cells in rows)
+        """The text of each row; a wide character is one string character.
+
+        Rows are cached and rebuilt only where pyte marked them dirty (a full rebuild costs
+        0.2-0.3 ms, and callers that wait for a screen state ask after every read).
+        """
+        screen = self._screen
+        if len(self._rows) != screen.lines or self._rows_columns != screen.columns:
+            self._rows = [self._row_text(y) for y in range(screen.lines)]
+            self._rows_columns = screen.columns
+        else:
+            for y in screen.dirty:
+                if 0 <= y < screen.lines:
+                    self._rows[y] = self._row_text(y)
+        screen.dirty.clear()
+        return tuple(self._rows)
+
+    def _row_text(self, y: int) -> str:
+        cells = self._cells(y)
+        return "".join(_visible(cells) if "" in cells else cells)
 
     def _cells(self, y: int) -> list[str]:
         line, columns = self._screen.buffer.get(y), self._screen.columns

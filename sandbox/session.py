@@ -62,6 +62,7 @@ class Session:
         self.flooded = False
         self.timed_out = False
         self._since: dict[int, int] | None = None
+        self._echoed = False
         self._probe = IdleProbe()
         self._last_output = self.started
         self._exit_status: int | None = None
@@ -117,6 +118,7 @@ class Session:
 
     def _write(self, data: bytes) -> None:
         self._since = wakeups(self.pid)  # before the write: the program must react after it
+        self._echoed = False
         view = memoryview(data)
         while view:
             try:
@@ -157,6 +159,7 @@ class Session:
             self.notes.append(f"the attempt passed its {self.limits.wall_seconds:g} s limit and was ended")
             self.root.kill_all()
         if total:
+            self._echoed = True
             self._last_output = self._clock()
             self.output_bytes += total
             if self.output_bytes > self.limits.output_bytes and not self.flooded:
@@ -177,7 +180,7 @@ class Session:
     def idle_state(self) -> Idle:
         if not self.alive:
             return Idle.GONE
-        return self._probe.state(self.fd, self._slave, self.pid, self._since)
+        return self._probe.state(self.fd, self._slave, self.pid, self._since, self._echoed)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Pump until the program waits for input (seen twice in a row) or exits; False on timeout."""
@@ -249,16 +252,17 @@ class Session:
         if self._closed:
             return
         self._closed = True
-        _ = self.alive  # reap if it already exited, to keep its status
+        if self.alive:  # (reaps it if it already exited, keeping its status)
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)  # the outer bwrap: its pid namespace goes with it
+            with contextlib.suppress(OSError, ChildProcessError):
+                _, status = os.waitpid(self.pid, 0)  # reaped before the sweep, so no zombie of ours lingers
+                self._exit_status = os.waitstatus_to_exitcode(status)
         self.root.kill_all()
         with contextlib.suppress(OSError):
             self.pump(timeout=0.0)
         if self._slave is not None:
             os.close(self._slave)
-        with contextlib.suppress(OSError, ChildProcessError):
-            if self._exit_status is None:
-                _, status = os.waitpid(self.pid, 0)
-                self._exit_status = os.waitstatus_to_exitcode(status)
         with contextlib.suppress(OSError):
             self._proc.fileobj.close()  # not proc.close(): it sleeps 0.1 s and waits again
         self._proc.closed = True

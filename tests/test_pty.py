@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,3 +143,23 @@ def test_login_reads_environment_then_profile_then_dot_profile(root: SandboxRoot
     done = root.run(["trainer-login", 'echo "$GREETING|$LEVEL|$ONLY_ENV|$FROM_PROFILE"'], env=root.environment())
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().strip() == "$HOME literally|dot|e|p"
+
+
+@needs_ksh
+def test_idle_while_a_program_reads_whole_lines(root: SandboxRoot) -> None:
+    """cat reads in canonical mode: it is not woken before <CR>, yet the typed text must settle."""
+    with start_shell(root, "ksh93") as s:
+        type_line(s, "cat<CR>")
+        s.send(parse_keys("abc"))
+        assert s.wait_idle(3)
+        assert s.screen.snapshot().lines[1].startswith("abc")
+        s.send(parse_keys("<CR><C-d>"))
+        assert s.wait_idle(3)
+        assert "abc\nabc\n$" in s.screen.snapshot().text()
+
+
+@pytest.mark.parametrize("engine", [pytest.param("ksh93", marks=needs_ksh), pytest.param("bash", marks=needs_bash)])
+def test_vi_mode_is_off_until_the_learner_turns_it_on(root: SandboxRoot, engine: str) -> None:
+    with start_shell(root, engine) as s:
+        type_line(s, "set -o | grep -E '^vi[[:space:]]'<CR>")
+        assert re.search(r"^vi\s+off", s.screen.snapshot().text(), re.M)

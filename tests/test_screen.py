@@ -352,3 +352,14 @@ def test_wide_character_that_does_not_fit_wraps_whole() -> None:
     screen = fed("abcd한글", columns=5)
     assert screen.lines()[:2] == ("abcd ", "한글 ")
     assert screen.cursor() == (1, 2)
+
+
+@pytest.mark.parametrize("capture", sorted(CAPTURED.glob("*.input")), ids=lambda p: p.stem)
+def test_cached_rows_match_a_full_rebuild(capture: Path) -> None:
+    """lines() rebuilds only dirty rows; after every chunk it must equal a rebuild of every row."""
+    data = capture.read_bytes()
+    screen = Screen(80, 24)
+    for start in range(0, len(data), 97):
+        screen.feed(data[start:start + 97])
+        full = tuple(screen._row_text(y) for y in range(24))
+        assert screen.lines() == full, f"after byte {start + 97}"
