@@ -17,7 +17,7 @@ import os
 import platform
 import struct
 import termios
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 
 #: Blocking syscalls by machine: name -> (number, index of the timeout argument, how it is given).
@@ -154,8 +154,10 @@ def _timeout_seconds(pid: int, form: str, value: int) -> float | None:
 
 def _reacted(since: Mapping[int, int], leader: int, slave_fd: int | None, echoed: bool) -> bool:
     """Whether the keys written after ``since`` have reached the program (see IdleProbe.state)."""
+    if any(count > since.get(pid, -1) for pid, count in wakeups(leader, since).items()):
+        return True  # the processes known at the write: a few reads, no walk of the tree
     if any(count > since.get(pid, -1) for pid, count in wakeups(leader).items()):
-        return True
+        return True  # a process started since the tree was last walked
     if slave_fd is None:
         return True
     try:
@@ -167,10 +169,11 @@ def _reacted(since: Mapping[int, int], leader: int, slave_fd: int | None, echoed
     return echoed or not lflag & termios.ECHO  # unechoed line input cannot be seen: take it as read
 
 
-def wakeups(leader: int) -> dict[int, int]:
-    """How often each process of ``leader``'s tree has been scheduled (``/proc/PID/schedstat``)."""
+def wakeups(leader: int, known: Iterable[int] | None = None) -> dict[int, int]:
+    """How often each process of ``leader``'s tree (or of ``known``) has been scheduled
+    (``/proc/PID/schedstat``)."""
     counts = {}
-    for pid in _descendants(leader) or [leader]:
+    for pid in (known if known is not None else descendants(leader) or [leader]):
         with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/schedstat", "rb") as f:
             counts[pid] = int(f.read().split()[2])
     return counts
@@ -182,7 +185,7 @@ def group_members(pgid: int, leader: int | None = None) -> list[int]:
     With ``leader`` only that process and its descendants are looked at (a few reads of
     ``/proc/PID/task/PID/children``); without it, or when that file is missing, all of ``/proc``.
     """
-    candidates = _descendants(leader) if leader is not None else None
+    candidates = descendants(leader) if leader is not None else None
     if candidates is None:
         candidates = [int(e.name) for e in os.scandir("/proc") if e.name.isdigit()]
     members = []
@@ -196,7 +199,7 @@ def group_members(pgid: int, leader: int | None = None) -> list[int]:
     return members
 
 
-def _descendants(leader: int) -> list[int] | None:
+def descendants(leader: int) -> list[int] | None:
     """``leader`` and all its descendants, or None when the kernel has no ``children`` files."""
     if not os.path.exists(f"/proc/{leader}/task/{leader}/children"):
         return [] if not os.path.exists(f"/proc/{leader}") else None

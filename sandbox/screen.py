@@ -373,6 +373,9 @@ class Screen:
     def cursor(self) -> tuple[int, int]:
         """(row, column), 0-based; the column indexes ``lines()[row]`` and may equal its length."""
         y, x = self._screen.cursor.y, self._screen.cursor.x
+        rows = self.lines()
+        if 0 <= y < len(rows) and len(rows[y]) == self._screen.columns:
+            return y, x  # no wide character on the row: the column is the cell
         cells = self._cells(y)
         column = len(_visible(cells[:x])) if "" in cells[:x] else x
         if x < len(cells) and cells[x] == "" and len(_visible(cells[:x + 1])) == column:

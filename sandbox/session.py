@@ -25,7 +25,7 @@ from typing import Any
 import ptyprocess
 
 from sandbox.errors import SandboxError
-from sandbox.idle import Idle, IdleProbe, queued, slave_name, wakeups
+from sandbox.idle import Idle, IdleProbe, descendants, queued, slave_name, wakeups
 from sandbox.isolation import Limits, SandboxRoot
 from sandbox.keys import decode_input, encode_keys
 from sandbox.screen import Mark, Screen
@@ -62,6 +62,7 @@ class Session:
         self.flooded = False
         self.timed_out = False
         self._since: dict[int, int] | None = None
+        self._tree: list[int] | None = None  # the process tree when the program was last idle
         self._echoed = False
         self._probe = IdleProbe()
         self._last_output = self.started
@@ -117,7 +118,9 @@ class Session:
         self._write(data)
 
     def _write(self, data: bytes) -> None:
-        self._since = wakeups(self.pid)  # before the write: the program must react after it
+        # Before the write: the program must react after it. The tree walked when the program was
+        # last idle will do (a process started since then shows up as new, see idle._reacted).
+        self._since = wakeups(self.pid, self._tree)
         self._echoed = False
         view = memoryview(data)
         while view:
@@ -200,6 +203,7 @@ class Session:
             if state is Idle.IDLE and not got:
                 in_a_row += 1
                 if in_a_row >= 2:
+                    self._tree = descendants(self.pid)
                     return True
             else:
                 in_a_row = 0
