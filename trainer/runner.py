@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -53,9 +53,10 @@ class Engines:
     @classmethod
     def detect(cls, shell: str | None = None, editor: str | None = None,
                isolation: Isolation | None = None) -> Engines:
-        def pick(find: object, name: str | None) -> tuple[str, str] | None:
+        def pick(find: Callable[[str | None], tuple[str, str]], name: str | None) -> tuple[str, str] | None:
+            """The engine asked for (an error if missing), else the first installed, else None."""
             try:
-                return find(name)  # type: ignore[operator, no-any-return]
+                return find(name)
             except SandboxError:
                 if name is not None:
                     raise
