@@ -174,3 +174,17 @@ def test_a_tiny_terminal_says_what_it_needs(tmux: Tmux) -> None:
     tmux.wait("F10 leave")
     tmux.keys("F10")
     tmux.wait("trainer>")
+
+
+def test_a_corrupt_progress_file_is_set_aside_with_one_line(tmux: Tmux) -> None:
+    damaged = tmux.data_dir / "progress.sqlite3"
+    damaged.write_bytes(b"this is not a database" * 100)
+    tmux.start_trainer()
+    screen = tmux.wait("trainer>")
+    lines = [line for line in screen.splitlines() if "unusable" in line]
+    assert len(lines) == 1 and "progress.sqlite3" in lines[0]
+    kept = [p for p in tmux.data_dir.iterdir() if p.name.startswith("progress.sqlite3.corrupt-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == b"this is not a database" * 100
+    tmux.type("list")
+    tmux.keys("Enter")
+    tmux.wait("(0/3)")

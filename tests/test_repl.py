@@ -206,3 +206,26 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
     assert "Hint 1/2" in text and "Hint 2/2" in text and "That was the last hint." in text
     best = harness.progress.bests()["chmod-equals-clears"]
     assert best.solution_seen and not best.passed
+
+
+@pytest.mark.pty
+@pytest.mark.skipif(not have("ksh93") and not have("bash"), reason="needs a shell")
+def test_a_quiz_takes_its_answer_in_the_answer_line(harness: Harness) -> None:
+    quiz = instantiate(LIBRARY.template("ls-dir-link-count"), 0)
+    right = quiz.params["subdirs"] + 2
+
+    def script(h: Harness) -> None:
+        h.type("start ls-dir-link-count\r")
+        h.type(f"{right + 1}\r")  # wrong first: the answer line keeps focus
+        time.sleep(0.5)
+        h.type("\x15")  # Ctrl-U clears the answer line
+        h.type(f"{right}\r")
+        h.wait_passed("ls-dir-link-count")
+        h.type(F10)
+        h.wait_output("Passed")
+        h.type("quit\r")
+
+    text = harness.run(script)
+    assert "✓ answer" in text
+    attempts = harness.progress.attempts("ls-dir-link-count")
+    assert [a.passed for a in attempts] == [True]
