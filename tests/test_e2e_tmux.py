@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PACKS, ROOT, have
 
+from conftest import PACKS, ROOT, have
 from trainer.loader import instantiate, load_library
 from trainer.progress import Progress
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import PACKS
 
+from conftest import PACKS
 from trainer.cli import main
 from trainer.errors import PackError
 from trainer.loader import instantiate, load_library

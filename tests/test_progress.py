@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from trainer.progress import (
     DEFAULT_FILE,
     MIGRATIONS,

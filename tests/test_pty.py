@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import needs_bash, needs_ksh, needs_nvi, needs_vim
 
+from conftest import needs_bash, needs_ksh, needs_nvi, needs_vim
 from sandbox.editors import editor_command, find_editor, install_editor
 from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, bwrap_usable
 from sandbox.keys import parse_keys

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import needs_ksh
 
+from conftest import needs_ksh
 from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, bwrap_usable
 from sandbox.keys import parse_keys
 from sandbox.session import Session

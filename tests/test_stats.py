@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PACKS
 from prompt_toolkit.utils import get_cwidth
 
+from conftest import PACKS
 from trainer.loader import Library, load_library
 from trainer.progress import Best
 from trainer.stats import FULL, SHADE, Row, bar, completion, render

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import PACKS, have
 
+from conftest import PACKS, have
 from trainer.cli import main
 from trainer.loader import instantiate, load_library
 
