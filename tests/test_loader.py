@@ -175,3 +175,12 @@ def test_copy_of_shipped_pack_loads_from_elsewhere(tmp_path: Path) -> None:
     (tmp_path / "x" / "pack.yaml").write_text(text, encoding="utf-8")
     errors = load_library(tmp_path).errors
     assert any(e.startswith(f"{tmp_path / 'x' / 'pack.yaml'}:3:") and "missing.yaml" in e for e in errors)
+
+
+def test_packs_come_in_their_order(tmp_path: Path) -> None:
+    write_pack(tmp_path, "alpha", GOOD_EXERCISE.format(id="a-1"))
+    write_pack(tmp_path, "zulu", GOOD_EXERCISE.format(id="z-1"))
+    (tmp_path / "zulu" / "pack.yaml").write_text("pack: zulu\norder: 1\ntitle: {en: Z, ko: 지}\ntopics: [t.yaml]\n",
+                                                 encoding="utf-8")
+    assert [p.name for p in load_library(tmp_path).packs] == ["zulu", "alpha"]
+    assert load_library(PACKS).packs[0].name == "starter"

@@ -88,12 +88,15 @@ def _engines(args: argparse.Namespace) -> Engines:
     return Engines.detect(shell, getattr(args, "editor", None), isolation)
 
 
-def _library(args: argparse.Namespace, env: Mapping[str, str], out: TextIO, strict: bool) -> Library:
-    top = args.packs or Path(env.get("TRAINER_PACKS") or DEFAULT_PACKS)
-    library = load_library(top)
-    if library.errors and strict:
-        for e in library.errors:
-            print(e, file=sys.stderr)
+def _packs(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
+    return Path(args.packs or env.get("TRAINER_PACKS") or DEFAULT_PACKS)
+
+
+def _library(args: argparse.Namespace, env: Mapping[str, str]) -> Library:
+    """The packs that load; each broken one is reported on stderr (one line a problem) and left out."""
+    library = load_library(_packs(args, env))
+    for e in library.errors:
+        print(e, file=sys.stderr)
     return library
 
 
@@ -181,14 +184,13 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             print("\n".join(report(_engines(args))), file=out)
             return EXIT_OK
         if args.command == "lint":
-            top = args.path or args.packs or Path(env.get("TRAINER_PACKS") or DEFAULT_PACKS)
-            library = load_library(top)
+            library = load_library(args.path or _packs(args, env))
             for e in library.errors:
                 print(e, file=out)
             count = len(library.templates)
             print(f"lint: {count} exercises in {len(library.packs)} packs, {len(library.errors)} errors", file=out)
             return EXIT_ERROR if library.errors else EXIT_OK
-        library = _library(args, env, out, strict=True)
+        library = _library(args, env)
         if args.command == "verify":
             return cmd_verify(args, library, out)
         if args.command == "check":

@@ -95,6 +95,7 @@ def load_library(top: Path) -> Library:
         library.errors += errors
         if pack is not None and not errors:
             library.packs.append(pack)
+    library.packs.sort(key=lambda p: (p.order, p.name))
     return library
 
 
@@ -167,7 +168,8 @@ def _load_pack(pack_file: Path, errors: list[str]) -> Pack | None:
         if topic is not None:
             topics.append(topic)
             templates += found
-    return Pack(name, _text(data["title"]), tuple(topics), tuple(templates), Source(str(pack_file), 1))
+    return Pack(name, _text(data["title"]), tuple(topics), tuple(templates), Source(str(pack_file), 1),
+                int(data.get("order", 100)))
 
 
 def _load_topic(path: Path, pack: str, errors: list[str]) -> tuple[Topic | None, list[ExerciseTemplate]]:

@@ -137,3 +137,4 @@ class Pack:
     topics: tuple[Topic, ...]
     exercises: tuple[ExerciseTemplate, ...]
     source: Source
+    order: int = 100

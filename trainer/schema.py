@@ -116,6 +116,8 @@ def exercise_schema() -> dict[str, Any]:
 def pack_file_schema() -> dict[str, Any]:
     return {"type": "object", "required": ["pack", "title", "topics"], "additionalProperties": False,
             "properties": {"pack": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"}, "title": _TEXT,
+                           "order": {"type": "integer", "description": "Packs are offered in this order "
+                                     "(lower first; default 100), then by name."},
                            "topics": {"type": "array", "minItems": 1, "items": {"type": "string"},
                                       "description": "Topic files, relative to this file, in order."}}}
 
