@@ -20,7 +20,7 @@ from sandbox.isolation import Isolation
 from trainer.doctor import report
 from trainer.errors import TrainerError
 from trainer.grading import grade
-from trainer.loader import Library, instantiate, load_library
+from trainer.loader import LINT_SEEDS, Library, instantiate, load_library
 from trainer.model import Attempt
 from trainer.runner import Engines, run_attempt
 from trainer.schema import pack_schema
@@ -94,7 +94,8 @@ def _packs(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
 
 def _library(args: argparse.Namespace, env: Mapping[str, str]) -> Library:
     """The packs that load; each broken one is reported on stderr (one line a problem) and left out."""
-    library = load_library(_packs(args, env))
+    quick = args.command in (None, "list")  # interactive: one seed rendered; lint and verify check three
+    library = load_library(_packs(args, env), seeds=(0,) if quick else LINT_SEEDS)
     for e in library.errors:
         print(e, file=sys.stderr)
     return library
