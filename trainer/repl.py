@@ -76,6 +76,7 @@ class Repl:
         self.today = today
         self.clock = clock
         self.current: Exercise | None = None
+        self.screen: DrillScreen | None = None  # the drill on screen, while one runs
         self.failed_check: set[str] = set()  # exercises whose last drill ended with a failed check
         self.hints: dict[str, int] = {}
         self.session: PromptSession[str] = PromptSession(
@@ -197,7 +198,11 @@ class Repl:
             self.progress.set_last(exercise.id)
             screen = DrillScreen(exercise, self.engines, self.lang, on_pass=self._record,
                                  hints_used=self.hints.get(exercise.id, 0), input=self.input, output=self.output)
-            outcome = screen.run()
+            self.screen = screen
+            try:
+                outcome = screen.run()
+            finally:
+                self.screen = None
             self.hints[exercise.id] = outcome.hints_used
             if not outcome.recorded:
                 self._record(outcome)
