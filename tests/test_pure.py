@@ -42,6 +42,7 @@ def test_render_keeps_types_for_whole_expressions() -> None:
     assert render({"a": ["{{ 'j' * n }}"]}, values) == {"a": ["jjj"]}
     assert render("{{ octal(int('644', 8) + 64) }}", values) == "744"
     assert render("{{ numbered('L%d', 2, n) }}", values) == "L2\nL3\n"
+    assert render("{{ m.k }}/{{ n }}", values) == "v/3"  # two expressions: text, not one expression
 
 
 @pytest.mark.parametrize("bad", ["__import__('os')", "n.__class__", "open('x')", "lambda: 1", "n +"])

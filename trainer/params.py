@@ -79,8 +79,8 @@ def _draw_one(name: str, spec: Any, rng: random.Random, values: Mapping[str, Any
 def render(value: Any, values: Mapping[str, Any]) -> Any:
     """Render ``{{ expr }}`` in every string inside ``value`` (lists and mappings too)."""
     if isinstance(value, str):
-        whole = _TEMPLATE.fullmatch(value.strip())
-        if whole and value.strip() == value:
+        whole = _TEMPLATE.fullmatch(value) if value.count("{{") == 1 else None
+        if whole:  # the string is one expression: keep the value's type (an int stays an int)
             result = evaluate(whole.group(1), values)
             return result if not isinstance(result, (list, dict)) else str(result)
         return _TEMPLATE.sub(lambda m: str(evaluate(m.group(1), values)), value)

@@ -111,7 +111,8 @@ def exercise_schema(per_kind: bool = True) -> dict[str, Any]:
             "hints": {"type": "array", "minItems": 1, "items": _TEXT},
             "solution": _ATTEMPT,
             "wrong": {"type": "array", "minItems": 2, "items": _ATTEMPT},
-            "par": {"type": "integer", "minimum": 1},
+            "par": {"type": ["integer", "string"], "minimum": 1,
+                    "description": "The reference solution's key count (a template may compute it)."},
             "engines": {"type": "array", "items": {"enum": list(ENGINES)}},
         },
     }
