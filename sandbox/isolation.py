@@ -41,6 +41,8 @@ ETC_ENTRIES = ("alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "loc
                "magic.mime", "mime.types", "bash.bashrc", "login.defs", "mtab", "ssl", "ca-certificates")
 #: Host environment variables an attempt may inherit; everything else is dropped.
 INHERITED_ENV = ("TZ",)
+#: The id a user namespace shows for host ids it does not map (Linux's overflowuid/overflowgid).
+OVERFLOW_ID = 65534
 #: First host uid handed to sandboxes when the trainer runs as root (one uid per live sandbox).
 ROOT_UID_BASE = 61000
 UID_POOL_SIZE = 256
@@ -208,10 +210,12 @@ class SandboxRoot:
         for sub in ("home", "etc", "tools", "tools/bin", "state", "tmp", "vartmp"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
         u = self.user
+        # Inside the user namespace the host's root shows as the overflow id 65534: naming it root and
+        # system makes `ls -l /usr/bin` read as on AIX (root system) instead of bare numbers.
         self.write_etc("passwd", f"root:x:0:0:root:/root:/bin/sh\n"
-                                 f"{u.name}:x:{u.uid}:{u.gid}:AIX student:/home/{u.name}:{u.shell}\n")
-        self.write_etc("group", f"root:x:0:\nsystem:x:0:root\nstaff:x:{u.gid}:{u.name}\n"
-                       if u.group == "staff" else f"root:x:0:\n{u.group}:x:{u.gid}:{u.name}\n")
+                                 f"{u.name}:x:{u.uid}:{u.gid}:AIX student:/home/{u.name}:{u.shell}\n"
+                                 f"root:x:{OVERFLOW_ID}:{OVERFLOW_ID}:root outside the sandbox:/:/bin/false\n")
+        self.write_etc("group", f"system:x:0:root\n{u.group}:x:{u.gid}:{u.name}\nsystem:x:{OVERFLOW_ID}:\n")
         self.write_etc("hostname", f"{u.hostname}\n")
         self.write_etc("profile", "")
         self.write_etc("environment", "")
