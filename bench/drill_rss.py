@@ -18,20 +18,15 @@ Target: the trainer's RSS during the drill < 80 MB (MB = 2^20 bytes, as VmRSS co
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
-import os
 import platform
-import select
-import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-import ptyprocess
+from pty_terminal import PtyTerminal, clean_env
 
-from sandbox.screen import Screen
 from trainer.drill_screen import TASK_WIDTH
 
 ROWS, COLUMNS = 25, TASK_WIDTH + 1 + 80  # the pane: 80x24 beside the task, above the status bar
@@ -62,82 +57,19 @@ def memory_mb(pid: int) -> dict[str, float]:
     return figures
 
 
-class PtyTerminal:
-    """A program in a pty, seen through `sandbox.screen.Screen`, which answers the program's queries."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], rows: int = ROWS, columns: int = COLUMNS) -> None:
-        self.proc = ptyprocess.PtyProcess.spawn(argv, env=env, dimensions=(rows, columns))
-        self.screen = Screen(columns, rows)
-        self.output = bytearray()
-        self.eof = False
-
-    def pump(self, timeout: float) -> None:
-        """Read what arrived within ``timeout`` into the screen; answer what it asked."""
-        ready, _, _ = select.select([self.proc.fd], [], [], timeout)
-        if not ready:
-            return
-        try:
-            data = os.read(self.proc.fd, 65536)
-        except OSError:  # EIO: every process holding the pty's slave has gone
-            data = b""
-        if not data:
-            self.eof = True
-            return
-        self.output += data
-        self.screen.feed(data)
-        replies = self.screen.take_replies()
-        if replies:
-            os.write(self.proc.fd, replies)
-
-    def wait_for(self, predicate: Callable[[], bool], what: str, timeout: float = TIMEOUT_S) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if self.eof or time.monotonic() >= deadline:
-                shown = "\n".join(line.rstrip() for line in self.screen.lines() if line.strip())
-                raise RuntimeError(f"waited in vain for {what}; the screen shows:\n{shown}")
-            self.pump(min(0.05, max(0.0, deadline - time.monotonic())))
-
-    def send(self, text: str) -> None:
-        os.write(self.proc.fd, text.encode())
+class DrillTerminal(PtyTerminal):
+    """The trainer's terminal, which knows where the drill's pane starts."""
 
     def pane_row(self) -> str:
         """The pane's text on the terminal cursor's row (the editor's cursor line, in a drill)."""
         row, _ = self.screen.cursor()
         return self.screen.lines()[row][PANE_LEFT:].rstrip()
 
-    def wait_exit(self, timeout: float = TIMEOUT_S) -> int | None:
-        """Read until the pty closes; the exit status, or None if the program is still running."""
-        with contextlib.suppress(RuntimeError):
-            self.wait_for(lambda: self.eof, "the end of output", timeout)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.proc.pid, os.WNOHANG)
-            if pid:
-                self.proc.closed = True
-                return os.waitstatus_to_exitcode(status)
-            time.sleep(0.005)
-        return None
-
-    def close(self) -> None:
-        if not self.proc.closed:
-            with contextlib.suppress(OSError):
-                os.kill(self.proc.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self.proc.pid, 0)
-        with contextlib.suppress(OSError):
-            self.proc.fileobj.close()  # not proc.close(): it sleeps 0.1 s
-        self.proc.closed = True
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
-    return {**env, "TERM": "xterm", "LANG": "C.UTF-8", "TRAINER_LANG": "en", **extra}
-
 
 def trainer_drill(keys: int) -> dict[str, float]:
     """MB figures of one trainer: at its prompt, during the drill (RSS, max sampled, peak)."""
     with tempfile.TemporaryDirectory(prefix="bench-rss-") as data_dir:
-        terminal = PtyTerminal([sys.executable, "-m", "trainer"], clean_env(TRAINER_DATA_DIR=data_dir))
+        terminal = DrillTerminal([sys.executable, "-m", "trainer"], clean_env(TRAINER_DATA_DIR=data_dir), ROWS, COLUMNS)
         try:
             pid = terminal.proc.pid
             terminal.wait_for(lambda: b"trainer>" in terminal.output, "the trainer> prompt")
@@ -176,7 +108,7 @@ def baseline() -> dict[str, float]:
             fields = f.read().split()
         return len(fields) > 1 and fields[0] == str(read) and int(fields[1], 16) == 0
 
-    terminal = PtyTerminal([sys.executable, "-c", BASELINE_CODE], clean_env())
+    terminal = PtyTerminal([sys.executable, "-c", BASELINE_CODE], clean_env(), ROWS, COLUMNS)
     try:
         pid = terminal.proc.pid
         if read is None:  # no syscall table for this machine: settle by time instead

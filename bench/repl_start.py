@@ -19,20 +19,14 @@ Target: trainer start median < 0.4 s.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
-import os
-import select
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-import ptyprocess
-
-from sandbox.screen import Screen
+from pty_terminal import PtyTerminal, clean_env
 
 ROWS, COLUMNS = 24, 80
 PROMPT = b"trainer>"
@@ -45,79 +39,13 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-class PtyTerminal:
-    """A program in a pty, seen through `sandbox.screen.Screen`, which answers the program's queries."""
-
-    def __init__(self, argv: list[str], env: dict[str, str], rows: int = ROWS, columns: int = COLUMNS) -> None:
-        self.proc = ptyprocess.PtyProcess.spawn(argv, env=env, dimensions=(rows, columns))
-        self.screen = Screen(columns, rows)
-        self.output = bytearray()
-        self.eof = False
-
-    def pump(self, timeout: float) -> None:
-        """Read what arrived within ``timeout`` into the screen; answer what it asked."""
-        ready, _, _ = select.select([self.proc.fd], [], [], timeout)
-        if not ready:
-            return
-        try:
-            data = os.read(self.proc.fd, 65536)
-        except OSError:  # EIO: every process holding the pty's slave has gone
-            data = b""
-        if not data:
-            self.eof = True
-            return
-        self.output += data
-        self.screen.feed(data)
-        replies = self.screen.take_replies()
-        if replies:
-            os.write(self.proc.fd, replies)
-
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = TIMEOUT_S) -> bool:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if self.eof or time.monotonic() >= deadline:
-                return False
-            self.pump(min(0.05, max(0.0, deadline - time.monotonic())))
-        return True
-
-    def send(self, text: str) -> None:
-        os.write(self.proc.fd, text.encode())
-
-    def wait_exit(self, timeout: float = TIMEOUT_S) -> int | None:
-        """Read until the pty closes; the exit status, or None if the program is still running."""
-        self.wait_for(lambda: self.eof, timeout)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.proc.pid, os.WNOHANG)
-            if pid:
-                self.proc.closed = True
-                return os.waitstatus_to_exitcode(status)
-            time.sleep(0.005)
-        return None
-
-    def close(self) -> None:
-        if not self.proc.closed:
-            with contextlib.suppress(OSError):
-                os.kill(self.proc.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self.proc.pid, 0)
-        with contextlib.suppress(OSError):
-            self.proc.fileobj.close()  # not proc.close(): it sleeps 0.1 s
-        self.proc.closed = True
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
-    return {**env, "TERM": "xterm", "LANG": "C.UTF-8", "TRAINER_LANG": "en", **extra}
-
-
 def start_trainer() -> tuple[float, float]:
     """(seconds from spawn to ``trainer>``, seconds from ``quit`` to the exit)."""
     with tempfile.TemporaryDirectory(prefix="bench-repl-") as data_dir:
         started = time.perf_counter()
-        terminal = PtyTerminal([sys.executable, "-m", "trainer"], clean_env(TRAINER_DATA_DIR=data_dir))
+        terminal = PtyTerminal([sys.executable, "-m", "trainer"], clean_env(TRAINER_DATA_DIR=data_dir), ROWS, COLUMNS)
         try:
-            if not terminal.wait_for(lambda: PROMPT in terminal.output):
+            if not terminal.wait_until(lambda: PROMPT in terminal.output):
                 raise RuntimeError(f"no prompt: {bytes(terminal.output[-300:])!r}")
             prompted = time.perf_counter()
             terminal.send("quit\r")

@@ -18,6 +18,7 @@ from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
 from conftest import PACKS, have
+from trainer.drill_screen import DrillScreen
 from trainer.loader import instantiate, load_library
 from trainer.progress import Progress
 from trainer.repl import Repl, ReplCompleter
@@ -61,45 +62,38 @@ class Harness:
     def type(self, text: str) -> None:
         self.pipe.send_text(text)
 
-    def wait_output(self, needle: str, timeout: float = 20) -> None:
+    @staticmethod
+    def until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
-        while needle not in self.out.getvalue():
+        while not condition():
             if time.monotonic() > deadline:
-                raise AssertionError(f"never printed {needle!r}; got:\n{self.out.getvalue()}")
+                raise AssertionError(f"waited in vain for {what}")
             time.sleep(0.02)
 
-    def wait_drill(self, exercise: str, timeout: float = 20) -> None:
+    def wait_output(self, needle: str) -> None:
+        self.until(lambda: needle in self.out.getvalue(), f"{needle!r} in:\n{self.out.getvalue()}")
+
+    def _screen_of(self, exercise: str) -> DrillScreen | None:
+        screen = self.repl.screen
+        return screen if screen is not None and screen.exercise.id == exercise else None
+
+    def wait_drill(self, exercise: str) -> None:
         """Until the drill screen of ``exercise`` runs and reads its input."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.repl.screen
-            if screen is not None and screen.exercise.id == exercise and screen.app.is_running:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the drill {exercise} never started")
-            time.sleep(0.02)
+        self.until(lambda: (s := self._screen_of(exercise)) is not None and s.app.is_running,
+                   f"the drill {exercise} to start")
 
-    def wait_checked(self, exercise: str, timeout: float = 20) -> None:
+    def wait_checked(self, exercise: str) -> None:
         """Until the drill of ``exercise`` has been checked once."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.repl.screen
-            if screen is not None and screen.exercise.id == exercise and screen.outcome.verdict is not None:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the drill {exercise} was never checked")
-            time.sleep(0.02)
+        self.until(lambda: (s := self._screen_of(exercise)) is not None and s.outcome.verdict is not None,
+                   f"a check of {exercise}")
 
-    def wait_passed(self, exercise: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
+    def wait_passed(self, exercise: str) -> None:
+        def passed() -> bool:
             with Progress.open(self.data_dir, warn=lambda m: None) as other:
                 best = other.bests().get(exercise)
-            if best and best.passed:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{exercise} never passed")
-            time.sleep(0.05)
+            return bool(best and best.passed)
+
+        self.until(passed, f"{exercise} to pass")
 
 
 @pytest.fixture
