@@ -95,6 +95,8 @@ class IdleProbe:
         members = group_members(pgid, leader)
         if not members:
             return Idle.BUSY  # a job just ended and the shell has not taken the terminal back yet
+        if all(_command(pid) == "bwrap" for pid in members):
+            return Idle.BUSY  # the program has exited and the sandbox is winding down
         verdict = Idle.IDLE
         for pid in members:
             one = self.process_state(pid)
@@ -167,6 +169,14 @@ def _reacted(since: Mapping[int, int], leader: int, slave_fd: int | None, echoed
     if not lflag & termios.ICANON:
         return False  # a raw reader is woken by every key: not yet
     return echoed or not lflag & termios.ECHO  # unechoed line input cannot be seen: take it as read
+
+
+def _command(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", "rb") as f:
+            return f.read().decode(errors="replace").strip()
+    except OSError:
+        return ""
 
 
 def wakeups(leader: int, known: Iterable[int] | None = None) -> dict[int, int]:
