@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 
-from pty_terminal import PtyTerminal, clean_env
+from _pty_terminal import PtyTerminal, clean_env
 
 from trainer.drill_screen import TASK_WIDTH
 

@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 
-from pty_terminal import PtyTerminal, clean_env
+from _pty_terminal import PtyTerminal, clean_env
 
 ROWS, COLUMNS = 24, 80
 PROMPT = b"trainer>"

@@ -13,7 +13,7 @@ from conftest import ROOT, have
 
 pytestmark = [pytest.mark.pty, pytest.mark.skipif(not have("ksh93", "nvi", "vim"), reason="needs ksh93, nvi and vim")]
 
-SCRIPTS = sorted(p.name for p in (ROOT / "bench").glob("*.py"))
+SCRIPTS = sorted(p.name for p in (ROOT / "bench").glob("[!_]*.py"))  # _*.py: shared parts
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -120,7 +120,8 @@ def cmd_verify(args: argparse.Namespace, library: Library, out: TextIO) -> int:
     def progress(cases: list[Case]) -> None:
         for c in cases:
             status = "skip" if c.skipped else ("ok  " if c.ok else "FAIL")
-            print(f"{status} {c.name}{': ' + c.message if c.message and not c.ok else ''}", file=out, flush=True)
+            said = f": {c.message}" if c.message and (c.skipped or not c.ok) else ""
+            print(f"{status} {c.name}{said}", file=out, flush=True)
 
     cases = verify(templates, max(1, args.seeds), engines, max(1, args.jobs), progress)
     if args.junit:

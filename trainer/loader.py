@@ -289,7 +289,8 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
             title=_text(body["title"]), prompt=_text(body["prompt"]), setup=_setup(body.get("setup", {})),
             checks=tuple(checks), hints=tuple(_text(h) for h in body["hints"]),
             solution=_attempt(body["solution"]), wrong=tuple(_attempt(w) for w in body["wrong"]),
-            source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]), engines=tuple(body.get("engines", ())),
+            source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]),
+            engines=tuple(body.get("engines", ())), requires=tuple(body.get("requires", ())),
             params=values)
     except (PackError, ValueError, KeyError, TypeError) as exc:
         raise PackError(f"{template.source}: {template.id}: {exc}") from exc

@@ -108,6 +108,7 @@ class Exercise:
     seed: int = 0
     par: int | None = None
     engines: tuple[str, ...] = ()  # empty: every engine of the kind
+    requires: tuple[str, ...] = ()  # "bwrap": needs the sandbox's own /etc (names, profile)
     params: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -247,7 +247,9 @@ class Repl:
         for t in self.library.templates:
             best = bests.get(t.id)
             if not best or not (best.passed or best.skipped):
-                return instantiate(t, len(self.progress.attempts(t.id)))
+                exercise = instantiate(t, len(self.progress.attempts(t.id)))
+                if self.engines.unmet(exercise) is None:  # e.g. drills that need bubblewrap, without it
+                    return exercise
         return None
 
     def cmd_next(self, args: list[str]) -> bool:

@@ -69,6 +69,17 @@ class Engines:
                 editor = find_editor("vim")[0]
         return cls(pick(find_shell, shell), pick(find_editor, editor), isolation)
 
+    @property
+    def sandboxed(self) -> bool:
+        """Whether drills run under bubblewrap (their own /etc, names, pid space)."""
+        return (self.isolation or default_isolation()) is Isolation.BWRAP
+
+    def unmet(self, exercise: Exercise) -> str | None:
+        """Why ``exercise`` cannot run with these engines, or None."""
+        if "bwrap" in exercise.requires and not self.sandboxed:
+            return "needs bubblewrap isolation, which is not usable here (see `trainer doctor`)"
+        return None
+
     def engine_for(self, kind: str) -> str:
         """The engine name an exercise of ``kind`` runs under ("quiz" for quizzes)."""
         if kind == "quiz":
@@ -151,6 +162,9 @@ class Drill:
                  host_env: Mapping[str, str] | None = None, quiz_terminal: bool = False) -> None:
         self.exercise = exercise
         self.engine = engines.engine_for(exercise.kind)
+        unmet = engines.unmet(exercise)
+        if unmet is not None:
+            raise TrainerError(f"{exercise.id} {unmet}")
         self.root = SandboxRoot.create(SandboxUser(), isolation=engines.isolation)
         self.session: Session | None = None
         self.limits = limits or Limits()

@@ -114,6 +114,9 @@ def exercise_schema(per_kind: bool = True) -> dict[str, Any]:
             "par": {"type": ["integer", "string"], "minimum": 1,
                     "description": "The reference solution's key count (a template may compute it)."},
             "engines": {"type": "array", "items": {"enum": list(ENGINES)}},
+            "requires": {"type": "array", "items": {"enum": ["bwrap"]},
+                         "description": "What the drill cannot do without (bwrap: the sandbox's own /etc, "
+                                        "so that ls -l and id show student and staff)."},
         },
     }
 

@@ -64,6 +64,9 @@ def verify_one(template: ExerciseTemplate, seed: int, engines: Engines) -> list[
     engine = engines.engine_for(exercise.kind)
     if exercise.engines and engine not in exercise.engines:
         return [Case(exercise.id, seed, engine, "all", True, f"not for {engine}", skipped=True)]
+    unmet = engines.unmet(exercise)
+    if unmet is not None:
+        return [Case(exercise.id, seed, engine, "all", True, unmet, skipped=True)]
     attempts: list[tuple[str, Attempt | None]] = [("solution", exercise.solution)]
     attempts += [(f"wrong {i + 1}", w) for i, w in enumerate(exercise.wrong)]
     attempts.append(("start", None))
