@@ -32,7 +32,7 @@ def trainer(*argv: str) -> tuple[int, str]:
 @pytest.mark.parametrize("engines", COMBOS)
 def test_verify_every_pack(engines: list[str], tmp_path: Path) -> None:
     report = tmp_path / "report.xml"
-    code, text = trainer("--packs", str(PACKS), "verify", *engines, "--seeds", "2", "--jobs", "2",
+    code, text = trainer("--packs", str(PACKS), "verify", *engines, "--seeds", "3", "--jobs", "2",
                          "--junit", str(report))
     assert code == 0, text
     assert " 0 failed" in text
