@@ -94,7 +94,7 @@ def _packs(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
 
 def _library(args: argparse.Namespace, env: Mapping[str, str]) -> Library:
     """The packs that load; each broken one is reported on stderr (one line a problem) and left out."""
-    quick = args.command in (None, "list")  # interactive: one seed rendered; lint and verify check three
+    quick = args.command == "list"  # one seed rendered; lint, verify and check render three
     library = load_library(_packs(args, env), seeds=(0,) if quick else LINT_SEEDS)
     for e in library.errors:
         print(e, file=sys.stderr)
@@ -161,13 +161,17 @@ def cmd_check(args: argparse.Namespace, library: Library, lang: str, out: TextIO
     return EXIT_OK if verdict.passed else EXIT_FAIL
 
 
-def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], library: Library, lang: str) -> int:
-    from trainer.progress import Progress, default_data_dir  # the REPL's parts load only when it runs
+def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], lang: str) -> int:
+    from trainer.pack_cache import load_cached  # the REPL's parts load only when it runs
+    from trainer.progress import Progress, default_data_dir
     from trainer.repl import Repl
 
     data_dir = args.data_dir or Path(env.get("TRAINER_DATA_DIR") or default_data_dir())
     progress = Progress.open(data_dir, warn=lambda message: print(f"trainer: {message}", file=sys.stderr))
     try:
+        library = load_cached(_packs(args, env), data_dir / "packs.cache", seeds=(0,))
+        for e in library.errors:
+            print(e, file=sys.stderr)
         return Repl(library, progress, _engines(args), lang, data_dir).run()
     finally:
         progress.close()
@@ -192,13 +196,13 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             count = len(library.templates)
             print(f"lint: {count} exercises in {len(library.packs)} packs, {len(library.errors)} errors", file=out)
             return EXIT_ERROR if library.errors else EXIT_OK
+        if args.command is None:
+            return cmd_repl(args, env, lang)
         library = _library(args, env)
         if args.command == "verify":
             return cmd_verify(args, library, out)
         if args.command == "check":
             return cmd_check(args, library, lang, out)
-        if args.command is None:
-            return cmd_repl(args, env, library, lang)
         return cmd_list(library, lang, out)
     except (TrainerError, SandboxError) as exc:
         print(f"trainer: {exc}", file=sys.stderr)

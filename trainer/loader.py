@@ -10,12 +10,12 @@ A pack is a directory with ``pack.yaml`` naming its topic files in order. Every 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from sandbox.keys import KeyNotationError, parse_keys
@@ -137,14 +137,20 @@ def line_of(node: yaml.Node | None, path: Iterable[Any]) -> int:
     return int(node.start_mark.line) + 1
 
 
-#: Validators built once. Topic files are validated without each check kind's arguments: those are
-#: checked against the check table (clearer messages, and ~3x faster than the schema's if/then chain).
-_PACK_VALIDATOR = jsonschema.Draft202012Validator(pack_file_schema())
-_TOPIC_VALIDATOR = jsonschema.Draft202012Validator(topic_file_schema(per_kind=False))
+@functools.cache
+def _validator(shape: str) -> Any:
+    """The validator of a pack file or a topic file, built once (jsonschema loads only when needed:
+    a REPL start served from the pack cache never imports it). Topic files are validated without
+    each check kind's arguments: those are checked against the check table (clearer messages, and
+    ~3x faster than the schema's if/then chain)."""
+    import jsonschema
+
+    schema = pack_file_schema() if shape == "pack" else topic_file_schema(per_kind=False)
+    return jsonschema.Draft202012Validator(schema)
 
 
-def _schema_errors(data: Any, validator: jsonschema.Draft202012Validator, path: Path,
-                   node: yaml.Node | None) -> list[str]:
+def _schema_errors(data: Any, shape: str, path: Path, node: yaml.Node | None) -> list[str]:
+    validator = _validator(shape)
     found = []
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = list(err.absolute_path)
@@ -162,7 +168,7 @@ def _load_pack(pack_file: Path, errors: list[str], seeds: Sequence[int]) -> Pack
     data, node = _read_yaml(pack_file, errors)
     if data is None:
         return None
-    problems = _schema_errors(data, _PACK_VALIDATOR, pack_file, node)
+    problems = _schema_errors(data, "pack", pack_file, node)
     if problems:
         errors += problems
         return None
@@ -187,7 +193,7 @@ def _load_topic(path: Path, pack: str, errors: list[str],
     data, node = _read_yaml(path, errors)
     if data is None:
         return None, []
-    problems = _schema_errors(data, _TOPIC_VALIDATOR, path, node)
+    problems = _schema_errors(data, "topic", path, node)
     if problems:
         errors += problems
         return None, []
