@@ -25,7 +25,7 @@ from typing import Any
 import ptyprocess
 
 from sandbox.errors import SandboxError
-from sandbox.idle import Idle, IdleProbe, descendants, queued, slave_name, wakeups
+from sandbox.idle import Idle, IdleProbe, descendants, slave_name, wakeups
 from sandbox.isolation import Limits, SandboxRoot
 from sandbox.keys import decode_input, encode_keys
 from sandbox.screen import Mark, Screen
@@ -270,9 +270,3 @@ class Session:
         with contextlib.suppress(OSError):
             self._proc.fileobj.close()  # not proc.close(): it sleeps 0.1 s and waits again
         self._proc.closed = True
-
-    def pending_output(self) -> bool:
-        try:
-            return queued(self.fd) > 0
-        except OSError:
-            return False

@@ -214,7 +214,15 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
         h.wait_checked("chmod-equals-clears")
         h.type(F10)
         h.wait_output("`solution` shows the reference solution.")
-        h.type("solution\rhint\rhint\rhint\rquit\r")
+        h.type("solution\rhint\rhint\rhint\r")
+        for command in ("continue", "reset", "run chmod-equals-clears"):  # each opens the drill again
+            left = h.out.getvalue().count("Left chmod-equals-clears unsolved.")
+            h.type(command + "\r")
+            h.wait_drill("chmod-equals-clears")
+            h.type(F10)
+            h.until(lambda n=left: h.out.getvalue().count("Left chmod-equals-clears unsolved.") == n + 1,
+                    f"{command} to open the drill and F10 to leave it")
+        h.type("quit\r")
 
     text = harness.run(script)
     assert "✗ result" in text
@@ -222,6 +230,7 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
     assert "Hint 1/2" in text and "Hint 2/2" in text and "That was the last hint." in text
     best = harness.progress.bests()["chmod-equals-clears"]
     assert best.solution_seen and not best.passed
+    assert best.attempts == 5  # the failed drill, the solution seen, and the three reopened drills
 
 
 @pytest.mark.pty
