@@ -185,9 +185,10 @@ class DrillScreen:
             self.outcome.solution_seen = True
 
     def reset(self) -> None:
+        """A fresh sandbox and program; the run before it stays recorded if it passed."""
         self._stop_drill()
-        self.outcome.passed = False
-        self.outcome.verdict = None
+        self.outcome = DrillOutcome(self.exercise, hints_used=self.outcome.hints_used,
+                                    solution_seen=self.outcome.solution_seen)
         self.answer.reset()
         self._start_drill()
         self._watch()
