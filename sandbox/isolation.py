@@ -18,6 +18,7 @@ import fcntl
 import functools
 import os
 import resource
+import secrets
 import shutil
 import signal
 import subprocess
@@ -28,7 +29,7 @@ from enum import Enum
 from pathlib import Path
 
 from sandbox.errors import SandboxError
-from sandbox.processes import kill_session, kill_uid, process_count
+from sandbox.processes import kill_marked, kill_session, kill_uid, process_count
 
 #: System directories bound read-only into a bwrap sandbox (those that exist on this machine).
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -162,6 +163,8 @@ class SandboxRoot:
     host_gid: int
     _lease: _UidLease | None = None
     _pids: list[int] = field(default_factory=list)
+    #: Set in every program's environment: finds the attempt's processes that left its session.
+    mark: str = field(default_factory=lambda: secrets.token_hex(8))
 
     @classmethod
     def create(cls, user: SandboxUser, *, isolation: Isolation | None = None,
@@ -263,6 +266,7 @@ class SandboxRoot:
             "PATH": f"{lay.tools}/bin:/usr/bin:/bin", "TMPDIR": lay.tmp,
             "PAGER": "more", "MANPAGER": "more",  # no EDITOR/VISUAL: ksh93 would turn on vi mode itself
             "TRAINER_ETC": "/etc" if self.isolation is Isolation.BWRAP else str(self.etc),
+            "TRAINER_ATTEMPT": self.mark,
         }
         for name in INHERITED_ENV:
             if host_env and name in host_env:
@@ -354,9 +358,8 @@ class SandboxRoot:
                 os.kill(pid, signal.SIGKILL)  # the outer bwrap: its pid namespace dies with it
         if os.geteuid() == 0:
             kill_uid(self.host_uid)  # the uid is ours alone: anything still running under it goes
-        else:
-            for pid in self._pids:
-                kill_session(pid)
+        else:  # our own uid: the attempt's sessions, and what escaped them (setsid) by its mark
+            kill_marked(self._pids, f"TRAINER_ATTEMPT={self.mark}")
 
     def close(self) -> None:
         self.kill_all()

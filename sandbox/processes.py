@@ -2,6 +2,7 @@
 
     kill_uid(61000)          # as root: every process of that uid, wherever it moved
     kill_session(pid)        # every process still in the session ``pid`` leads
+    kill_marked([pid], mark) # not root: the sessions, and whatever carries the attempt's mark
 """
 
 from __future__ import annotations
@@ -55,6 +56,32 @@ def live_processes(uid: int) -> list[int]:
             if not stat[stat.rindex(b")") + 2:].startswith(b"Z"):
                 found.append(pid)
     return found
+
+
+def kill_marked(leaders: list[int], mark: str) -> None:
+    """Kill our processes in the sessions of ``leaders`` or with ``mark`` (NAME=value) in their
+    environment, until none is left alive (up to a second: SIGKILL is delivered asynchronously)."""
+    needle = mark.encode() + b"\0"
+    uid = os.getuid()
+    deadline = time.monotonic() + 1.0
+    while True:
+        found = []
+        for pid in all_pids():
+            if pid == os.getpid() or uid_of(pid) != uid:
+                continue
+            with contextlib.suppress(OSError, ValueError):
+                stat = Path(f"/proc/{pid}/stat").read_bytes()
+                fields = stat[stat.rindex(b")") + 2:].split()
+                if fields[0] == b"Z":
+                    continue
+                if int(fields[3]) in leaders or needle in Path(f"/proc/{pid}/environ").read_bytes() + b"\0":
+                    found.append(pid)
+        if not found or time.monotonic() > deadline:
+            return
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.005)
 
 
 def kill_session(leader: int) -> None:

@@ -67,8 +67,9 @@ def attempt_processes(root: SandboxRoot, session: Session) -> list[int]:
                 continue
             if os.geteuid() == 0:
                 mine = entry.stat().st_uid == root.host_uid
-            else:
-                mine = os.getsid(int(entry.name)) == session.pid
+            else:  # its session, or its mark for what left the session (setsid)
+                mine = os.getsid(int(entry.name)) == session.pid or \
+                    f"TRAINER_ATTEMPT={root.mark}".encode() in Path(entry.path, "environ").read_bytes()
         except OSError:
             continue
         if mine:
