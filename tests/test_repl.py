@@ -254,3 +254,23 @@ def test_a_quiz_takes_its_answer_in_the_answer_line(harness: Harness) -> None:
     assert "✓ answer" in text
     attempts = harness.progress.attempts("ls-dir-link-count")
     assert [a.passed for a in attempts] == [True]
+
+
+@pytest.mark.pty
+@pytest.mark.skipif(not have("ksh93") and not have("bash"), reason="needs a shell")
+def test_f5_records_the_checked_run_and_starts_afresh(harness: Harness) -> None:
+    def script(h: Harness) -> None:
+        h.type("start chmod-owner-exec\r")
+        h.type("ls\r")
+        h.wait_checked("chmod-owner-exec")
+        first = h.repl.screen
+        h.type("\x1b[15~")  # F5
+        h.until(lambda: first is not None and first.outcome.verdict is None and first.drill is not None,
+                "a fresh run after F5")
+        h.type(F10)
+        h.wait_output("Left chmod-owner-exec unsolved.")
+        h.type("quit\r")
+
+    harness.run(script)
+    attempts = harness.progress.attempts("chmod-owner-exec")
+    assert [(a.passed, a.keys) for a in attempts] == [(False, 3), (False, 0)]

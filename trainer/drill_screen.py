@@ -5,7 +5,7 @@ pane with the sandboxed program, an answer line for quizzes, and a status bar (k
 F-keys). Shell drills are checked each time a command returns to the prompt, vi drills when vi
 exits, quizzes when the answer is entered; F2 checks at any time.
 
-    screen = DrillScreen(exercise, engines, lang="ko", on_pass=record)
+    screen = DrillScreen(exercise, engines, lang="ko", on_record=record)
     outcome = screen.run()          # until F10 (or F4 after a pass)
 """
 
@@ -67,19 +67,19 @@ class DrillOutcome:
     solution_seen: bool = False
     next_requested: bool = False
     verdict: Verdict | None = None
-    recorded: bool = False  # the pass was already handed to ``on_pass``
+    recorded: bool = False  # already handed to ``on_record``
 
 
 class DrillScreen:
     """Runs one exercise interactively until the learner leaves."""
 
     def __init__(self, exercise: Exercise, engines: Engines, lang: str, *,
-                 on_pass: Callable[[DrillOutcome], None] | None = None, hints_used: int = 0,
+                 on_record: Callable[[DrillOutcome], None] | None = None, hints_used: int = 0,
                  input: Input | None = None, output: Output | None = None) -> None:
         self.exercise = exercise
         self.engines = engines
         self.lang = lang
-        self.on_pass = on_pass
+        self.on_record = on_record  # a pass as it happens, and a checked run given up with F5
         self.outcome = DrillOutcome(exercise, hints_used=hints_used)
         self.checked = False
         self.answer = Buffer(multiline=False, accept_handler=self._accept_answer)
@@ -166,9 +166,7 @@ class DrillScreen:
         self.outcome.seconds = verdict.seconds
         if verdict.passed and not self.outcome.passed:
             self.outcome.passed = True
-            if self.on_pass is not None:
-                self.on_pass(self.outcome)
-                self.outcome.recorded = True
+            self._hand_over()
         self.app.invalidate()
         return verdict
 
@@ -184,8 +182,15 @@ class DrillScreen:
         if self.checked and not self.outcome.passed:
             self.outcome.solution_seen = True
 
+    def _hand_over(self) -> None:
+        if self.on_record is not None and not self.outcome.recorded:
+            self.on_record(self.outcome)
+            self.outcome.recorded = True
+
     def reset(self) -> None:
-        """A fresh sandbox and program; the run before it stays recorded if it passed."""
+        """A fresh sandbox and program; the run before it is recorded if it was checked."""
+        if self.outcome.verdict is not None:
+            self._hand_over()
         self._stop_drill()
         self.outcome = DrillOutcome(self.exercise, hints_used=self.outcome.hints_used,
                                     solution_seen=self.outcome.solution_seen)

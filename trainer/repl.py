@@ -196,7 +196,7 @@ class Repl:
         while True:
             self.current = exercise
             self.progress.set_last(exercise.id)
-            screen = DrillScreen(exercise, self.engines, self.lang, on_pass=self._record,
+            screen = DrillScreen(exercise, self.engines, self.lang, on_record=self._record,
                                  hints_used=self.hints.get(exercise.id, 0), input=self.input, output=self.output)
             self.screen = screen
             try:
