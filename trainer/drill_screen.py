@@ -81,7 +81,6 @@ class DrillScreen:
         self.lang = lang
         self.on_record = on_record  # a pass as it happens, and a checked run given up with F5
         self.outcome = DrillOutcome(exercise, hints_used=hints_used)
-        self.checked = False
         self.answer = Buffer(multiline=False, accept_handler=self._accept_answer)
         self.drill: Drill | None = None
         self.pane = TerminalPane(lambda: self.drill.session if self.drill else None, self._trainer_key)
@@ -108,7 +107,6 @@ class DrillScreen:
         self.drill = Drill(self.exercise, self.engines, columns=columns, rows=rows,
                            quiz_terminal=True)
         self._marks_seen = len(self.drill.session.marks) if self.drill.session else 0
-        self.checked = False
         self._exit_checked = False
         if self.exercise.kind == "quiz":
             self.app.layout.focus(self.answer_window)
@@ -160,7 +158,6 @@ class DrillScreen:
             return None
         observation = self.drill.observe(answer)
         verdict = grade(self.exercise.checks, observation)
-        self.checked = True
         self.outcome.verdict = verdict
         self.outcome.keys = verdict.keys
         self.outcome.seconds = verdict.seconds
@@ -179,7 +176,7 @@ class DrillScreen:
             self.outcome.hints_used += 1
 
     def show_solution(self) -> None:
-        if self.checked and not self.outcome.passed:
+        if self.outcome.verdict is not None and not self.outcome.passed:
             self.outcome.solution_seen = True
 
     def _hand_over(self) -> None:

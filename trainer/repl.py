@@ -32,7 +32,7 @@ from trainer.drill_screen import DrillOutcome, DrillScreen
 from trainer.errors import TrainerError
 from trainer.loader import Library, instantiate
 from trainer.model import Exercise, ExerciseTemplate
-from trainer.progress import AttemptRecord, Progress
+from trainer.progress import AttemptRecord, Best, Progress
 from trainer.runner import Engines
 from trainer.stats import render
 from trainer.ui_text import HELP, say
@@ -153,13 +153,12 @@ class Repl:
                                                      done=done, total=len(members)))
                 if args:
                     for t in members:
-                        self.say("  " + self._exercise_line(t))
+                        self.say("  " + self._exercise_line(t, bests.get(t.id)))
         if args and not any(args[0] in (t.topic, t.pack) for t in self.library.templates):
             self.say(say("no_exercise_plain", self.lang, name=args[0]))
         return True
 
-    def _exercise_line(self, template: ExerciseTemplate) -> str:
-        best = self.progress.bests().get(template.id)
+    def _exercise_line(self, template: ExerciseTemplate, best: Best | None) -> str:
         ex = instantiate(template, 0)
         if best and best.passed:
             status = say("status_solved", self.lang)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.editors import editor_command, find_editor, install_editor
@@ -257,7 +257,4 @@ def run_attempt(exercise: Exercise, attempt: Attempt | None, engines: Engines, *
     with Drill(exercise, engines, **drill_options) as drill:  # type: ignore[arg-type]
         if attempt is not None:
             drill.replay(attempt.keys_for(drill.engine))
-        observation = drill.observe(attempt.answer if attempt else None)
-    if attempt is not None and attempt.answer is not None and exercise.kind != "quiz":
-        observation = replace(observation, answer=attempt.answer)
-    return observation
+        return drill.observe(attempt.answer if attempt else None)
