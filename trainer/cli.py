@@ -1,4 +1,4 @@
-"""The command line: ``trainer verify|check|lint|list|doctor|schema``.
+"""The command line: ``trainer verify|check|lint|list|doctor|schema|cluster``.
 
 Every command takes its world as arguments (packs directory, environment, output stream) so that
 tests call ``main([...], env=..., out=...)``; only ``__main__`` passes the real ones.
@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("doctor", help="show engines, isolation and idle detection")
     engines(d)
     sub.add_parser("schema", help="print the JSON Schema of exercise files")
+    cl = sub.add_parser("cluster", help="run the practice Kubernetes cluster for any kubectl")
+    cl_sub = cl.add_subparsers(dest="cluster_command", metavar="up|status", required=True)
+    up = cl_sub.add_parser("up", help="serve on 127.0.0.1 until Ctrl-C and print the KUBECONFIG to use")
+    up.add_argument("--port", type=int, default=0, help="port to listen on (default: any free one)")
+    up.add_argument("--state", type=Path, metavar="FILE", help="keep the objects in FILE across restarts")
+    cl_sub.add_parser("status", help="say whether a practice cluster is serving")
     return p
 
 
@@ -198,6 +204,15 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             return EXIT_ERROR if library.errors else EXIT_OK
         if args.command is None:
             return cmd_repl(args, env, lang)
+        if args.command == "cluster":
+            from trainer.cluster_cli import cluster_status, cluster_up
+            from trainer.progress import default_data_dir
+
+            data_dir = args.data_dir or Path(env.get("TRAINER_DATA_DIR") or default_data_dir())
+            (data_dir / "cluster").mkdir(parents=True, exist_ok=True)
+            if args.cluster_command == "up":
+                return cluster_up(args.port, args.state, data_dir, out)
+            return cluster_status(data_dir, out)
         library = _library(args, env)
         if args.command == "verify":
             return cmd_verify(args, library, out)

@@ -1,0 +1,512 @@
+"""The REST API: one request in, one response out, over the store (no sockets here).
+
+Routes discovery, OpenAPI, and ``/api/v1/...`` and ``/apis/{group}/{version}/...`` to get, list, watch,
+create, update, patch and delete, with the apiserver's decoding, validation, defaulting, admission,
+managedFields and dry runs. ``server`` turns HTTP into ``Request`` and writes the ``Response``.
+
+>>> from sandbox.kube.cluster import Cluster
+>>> cluster = Cluster.simulated()
+>>> cluster.api.handle(Request("GET", "/api/v1/namespaces/default", {}, {}, b"")).status
+200
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sandbox.kube import discovery
+from sandbox.kube.admission import Allocator, admit_job, admit_service
+from sandbox.kube.clock import rfc3339
+from sandbox.kube.defaults import apply_defaults
+from sandbox.kube.definitions import definition_name
+from sandbox.kube.errors import ApiError
+from sandbox.kube.resources import RESOURCES, Resource, lookup
+from sandbox.kube.selectors import parse_field_selector, parse_label_selector
+from sandbox.kube.store import Obj
+
+if TYPE_CHECKING:
+    from sandbox.kube.cluster import Cluster
+
+MAX_BODY = 3 * 1024 * 1024
+JSON = "application/json"
+PROTOBUF = "application/vnd.kubernetes.protobuf"
+SERVER_VERSION = {
+    "major": "1", "minor": "37", "emulationMajor": "1", "emulationMinor": "37", "minCompatibilityMajor": "1",
+    "minCompatibilityMinor": "36", "gitVersion": "v1.37.0", "gitCommit": "practice", "gitTreeState": "clean",
+    "buildDate": "2026-08-01T00:00:00Z", "goVersion": "go1.25.0", "compiler": "gc", "platform": "linux/amd64",
+}
+OWNED_METADATA = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields",
+                  "deletionGracePeriodSeconds")
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+
+    @property
+    def accept(self) -> str:
+        return self.headers.get("accept", "")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", JSON).split(";")[0].strip().lower()
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = JSON
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    stream: Iterator[bytes] | None = None
+
+    @classmethod
+    def json(cls, value: Any, status: int = 200, content_type: str = JSON) -> Response:
+        return cls(status, json.dumps(value, separators=(",", ":")).encode(), content_type)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a resource path names: ``/apis/apps/v1/namespaces/ns/deployments/web/scale``."""
+
+    resource: Resource
+    namespace: str | None
+    name: str | None
+    subresource: str | None
+
+
+def manager_of(req: Request, default_operation: str = "") -> str:
+    """The field manager: the ``fieldManager`` parameter, else the User-Agent's program name."""
+    explicit = req.query.get("fieldManager")
+    if explicit:
+        return explicit
+    agent = req.headers.get("user-agent", "unknown")
+    return agent.split("/", 1)[0] or "unknown"
+
+
+def decode_body(req: Request) -> Any:
+    """The request body as a value; a 400 names what cannot be read."""
+    if len(req.body) > MAX_BODY:
+        raise ApiError(413, "Request entity too large: limit is 3145728")
+    if req.content_type == PROTOBUF:
+        from sandbox.kube import protobuf
+
+        return protobuf.decode(req.body)
+    try:
+        text = req.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError.bad_request(f"invalid request body: not UTF-8 ({exc.reason})") from exc
+    if not text.strip():
+        raise ApiError.bad_request("the request body is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if req.content_type == "application/apply-patch+yaml":
+            raise ApiError.bad_request(
+                f"error decoding YAML: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise ApiError.bad_request(
+            f"couldn't get version/kind; json parse error: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+
+
+def _is_table(accept: str) -> bool:
+    return "as=Table" in accept.replace(" ", "")
+
+
+def _strip_owned(meta: dict[str, Any]) -> None:
+    for key in OWNED_METADATA:
+        meta.pop(key, None)
+
+
+class Api:
+    """The request handler of one practice cluster."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.store = cluster.store
+        self.allocator = Allocator(cluster.store)
+
+    # -- entry ---------------------------------------------------------------------------------------
+
+    def handle(self, req: Request) -> Response:
+        """Answer one request; every ApiError becomes its Status, anything else a 500 Status."""
+        try:
+            return self._route(req)
+        except ApiError as err:
+            return Response.json(err.status(), err.code)
+        except RecursionError:
+            return Response.json(ApiError.bad_request("the request nests too deeply").status(), 400)
+
+    def _route(self, req: Request) -> Response:
+        parts = [p for p in req.path.split("/") if p]
+        match parts:
+            case ["version"]:
+                return Response.json(SERVER_VERSION)
+            case ["healthz" | "readyz" | "livez", *_]:
+                return Response(200, b"ok", "text/plain; charset=utf-8")
+            case ["api"] | ["apis"]:
+                return self._discovery_root(parts[0], req)
+            case ["api", "v1"]:
+                return Response.json(discovery.api_resource_list("", "v1"))
+            case ["apis", group]:
+                if group not in {r.group for r in RESOURCES.values()}:
+                    raise ApiError(404, "the server could not find the requested resource")
+                return Response.json(discovery.api_group(group))
+            case ["apis", group, version] if discovery.api_resource_list(group, version) is not None:
+                return Response.json(discovery.api_resource_list(group, version))
+            case ["openapi", "v3"]:
+                from sandbox.kube import openapi
+
+                return Response(200, openapi.index(), JSON)
+            case ["openapi", "v3", *rest]:
+                from sandbox.kube import openapi
+
+                document = openapi.document("/".join(rest))
+                if document is None:
+                    raise ApiError(404, "the server could not find the requested resource")
+                return Response(200, document, JSON)
+        target = self._target(parts)
+        if target is None:
+            raise ApiError(404, "the server could not find the requested resource")
+        return self._resource(req, target)
+
+    def _discovery_root(self, root: str, req: Request) -> Response:
+        version = discovery.wanted_aggregated_version(req.accept)
+        if version is not None:
+            content_type = f"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList"
+            return Response.json(discovery.aggregated(root, version), content_type=content_type)
+        if root == "api":
+            return Response.json(discovery.api_versions(self.cluster.address))
+        return Response.json(discovery.api_group_list())
+
+    def _target(self, parts: list[str]) -> Target | None:
+        if parts[:2] == ["api", "v1"]:
+            group, rest = "", parts[2:]
+        elif len(parts) >= 3 and parts[0] == "apis":
+            group, rest = parts[1], parts[3:]
+            if not any(r.group == group and r.version == parts[2] for r in RESOURCES.values()):
+                return None
+        else:
+            return None
+        namespace = None
+        if len(rest) >= 3 and rest[0] == "namespaces" and group == "":
+            candidate = lookup(group, rest[2])
+            if candidate is not None and candidate.namespaced:
+                namespace, rest = rest[1], rest[2:]
+        elif len(rest) >= 3 and rest[0] == "namespaces":
+            namespace, rest = rest[1], rest[2:]
+        if not rest or len(rest) > 3:
+            return None
+        resource = lookup(group, rest[0])
+        if resource is None:
+            return None
+        if namespace is not None and not resource.namespaced:
+            return None
+        name = rest[1] if len(rest) > 1 else None
+        sub = rest[2] if len(rest) > 2 else None
+        if sub is not None and sub not in resource.subresources:
+            return None
+        return Target(resource, namespace, name, sub)
+
+    # -- resources -----------------------------------------------------------------------------------
+
+    def _resource(self, req: Request, t: Target) -> Response:
+        r = t.resource
+        ns = t.namespace if r.namespaced else ""
+        dry_run = req.query.get("dryRun") == "All"
+        if t.name is None:
+            if req.method == "GET":
+                if req.query.get("watch") in ("1", "true"):
+                    from sandbox.kube.watch import watch_response
+
+                    return watch_response(self.cluster, req, r, t.namespace)
+                return self._list(req, r, t.namespace)
+            if req.method == "POST":
+                if r.namespaced and ns is None:
+                    raise ApiError(404, "the server could not find the requested resource")
+                return self._create(req, r, ns or "", dry_run)
+            if req.method == "DELETE":
+                return self._delete_collection(req, r, t.namespace, dry_run)
+            raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
+        name = t.name
+        namespace = ns or ""
+        if r.namespaced and t.namespace is None:
+            raise ApiError(404, "the server could not find the requested resource")
+        if t.subresource == "log" and req.method == "GET":
+            from sandbox.kube.podlogs import log_response
+
+            return log_response(self.cluster, req, namespace, name)
+        if t.subresource == "eviction" and req.method == "POST":
+            self._delete(req, r, namespace, name, dry_run)
+            return Response.json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}, 201)
+        match req.method:
+            case "GET":
+                obj = self.store.get(r.plural, namespace, name)
+                if t.subresource == "scale":
+                    return Response.json(scale_of(r, obj))
+                if _is_table(req.accept):
+                    return Response.json(self._table(req, r, [obj]))
+                return Response.json(obj)
+            case "PUT":
+                return self._put(req, r, namespace, name, t.subresource, dry_run)
+            case "PATCH":
+                from sandbox.kube.patching import patch_object
+
+                return Response.json(patch_object(self, req, r, namespace, name, t.subresource, dry_run))
+            case "DELETE":
+                return Response.json(self._delete(req, r, namespace, name, dry_run))
+        raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
+
+    def _table(self, req: Request, r: Resource, items: list[Obj], rv: str = "") -> dict[str, Any]:
+        from sandbox.kube import tables
+
+        include = req.query.get("includeObject", "Metadata")
+        return tables.table(r, items, self.cluster.clock.now(), include_object=include, resource_version=rv)
+
+    def _list(self, req: Request, r: Resource, namespace: str | None) -> Response:
+        labels = parse_label_selector(req.query.get("labelSelector"))
+        fields = parse_field_selector(req.query.get("fieldSelector"), r.plural)
+        items, rv = self.store.list(
+            r.plural, namespace, lambda o: labels.matches(o["metadata"].get("labels")) and fields(o)
+        )
+        if _is_table(req.accept):
+            return Response.json(self._table(req, r, items, str(rv)))
+        return Response.json({"kind": f"{r.kind}List", "apiVersion": r.api_version,
+                              "metadata": {"resourceVersion": str(rv)}, "items": items})
+
+    # -- writes --------------------------------------------------------------------------------------
+
+    def check_envelope(self, r: Resource, obj: Any, namespace: str) -> Obj:
+        """The body is an object of this resource's kind in this namespace; 400 otherwise."""
+        if not isinstance(obj, dict):
+            raise ApiError.bad_request(f"the body of the request was in an unknown format - expected a {r.kind}")
+        kind, api_version = obj.get("kind"), obj.get("apiVersion")
+        if not kind:
+            raise ApiError.bad_request(f"Object 'Kind' is missing in '{json.dumps(obj)[:200]}'")
+        if api_version != r.api_version:
+            raise ApiError.bad_request(
+                f"the API version in the data ({api_version}) does not match the expected API version "
+                f"({r.api_version})"
+            )
+        if kind != r.kind:
+            raise ApiError.bad_request(f"the kind in the data ({kind}) does not match the expected kind ({r.kind})")
+        meta = obj.get("metadata")
+        if meta is None:
+            meta = obj["metadata"] = {}
+        if not isinstance(meta, dict):
+            raise ApiError.bad_request(f"{r.kind} in version \"{r.version}\" cannot be handled as a {r.kind}: "
+                                       "metadata must be an object")
+        if r.namespaced:
+            sent = meta.get("namespace")
+            if sent and sent != namespace:
+                raise ApiError.bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request"
+                )
+            meta["namespace"] = namespace
+        return obj
+
+    def check_fields(self, req: Request, r: Resource, obj: Obj) -> list[str]:
+        """Strict or warned unknown fields, per ``fieldValidation``; returns the warning texts."""
+        mode = req.query.get("fieldValidation", "Warn")
+        if mode == "Ignore":
+            return []
+        from sandbox.kube import validation
+
+        definition = definition_name(r.group, r.version, r.kind)
+        if definition is None:
+            return []
+        problems = validation.decode_errors(obj, definition)
+        if problems:
+            raise ApiError.bad_request(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+                                       + problems[0])
+        unknown = validation.unknown_fields(obj, definition)
+        if not unknown:
+            return []
+        texts = [f'unknown field "{path}"' for path in unknown]
+        if mode == "Strict":
+            raise ApiError.bad_request(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
+                                       "strict decoding error: " + ", ".join(texts))
+        return texts
+
+    def prepare(self, r: Resource, obj: Obj, old: Obj | None) -> None:
+        """Defaults, admission and validation, the same on create, update and patch."""
+        from sandbox.kube import validation
+
+        apply_defaults(r.kind, obj)
+        if r.kind == "Service":
+            admit_service(self.allocator, obj, old)
+        if r.kind == "Job" and old is None:
+            admit_job(obj)
+        meta = obj["metadata"]
+        if not meta.get("name"):
+            raise ApiError.invalid(r.kind, "", [("metadata.name", "Required value: name or generateName is required")],
+                                   r.group)
+        causes = validation.validate(r.kind, obj, old)
+        if causes:
+            raise ApiError.invalid(r.kind, meta.get("name", ""), causes, r.group)
+
+    def record(self, req: Request, r: Resource, old: Obj | None, new: Obj, subresource: str = "") -> None:
+        from sandbox.kube import managed
+
+        definition = definition_name(r.group, r.version, r.kind) or ""
+        new["metadata"]["managedFields"] = managed.record_update(
+            old, new, manager_of(req), r.api_version, rfc3339(self.cluster.clock.now()), definition, subresource
+        )
+
+    def _create(self, req: Request, r: Resource, namespace: str, dry_run: bool) -> Response:
+        obj = self.check_envelope(r, decode_body(req), namespace)
+        warnings = self.check_fields(req, r, obj)
+        _strip_owned(obj["metadata"])
+        if "status" in r.subresources:
+            obj.pop("status", None)
+        meta = obj["metadata"]
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
+        meta["uid"] = str(uuid.uuid4())
+        self.prepare(r, obj, None)
+        self.record(req, r, None, obj)
+        stored = self.store.create(r.plural, obj, dry_run=dry_run)
+        response = Response.json(stored, 201)
+        response.headers += [("Warning", f'299 - "{w}"') for w in warnings]
+        return response
+
+    def _put(self, req: Request, r: Resource, namespace: str, name: str, sub: str | None, dry_run: bool) -> Response:
+        body = decode_body(req)
+        old = self.store.get(r.plural, namespace, name)
+        if sub == "scale":
+            return Response.json(self.write_scale(req, r, old, body, dry_run))
+        obj = self.check_envelope(r, body, namespace)
+        warnings = self.check_fields(req, r, obj)
+        if obj["metadata"].get("name") != name:
+            raise ApiError.bad_request(
+                f"the name of the object ({obj['metadata'].get('name')}) does not match the name on the URL ({name})"
+            )
+        if not obj["metadata"].get("resourceVersion") and r.kind in ("Deployment", "Service", "Pod"):
+            raise ApiError.invalid(r.kind, name, [(
+                "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update")], r.group)
+        stored = self.write_update(req, r, old, obj, sub or "", dry_run)
+        response = Response.json(stored)
+        response.headers += [("Warning", f'299 - "{w}"') for w in warnings]
+        return response
+
+    def write_update(self, req: Request, r: Resource, old: Obj, new: Obj, sub: str, dry_run: bool) -> Obj:
+        """Validate and store a changed object (update, patch, the status subresource)."""
+        meta = new.setdefault("metadata", {})
+        for key in ("uid", "creationTimestamp", "deletionTimestamp", "generation", "deletionGracePeriodSeconds"):
+            if key in old["metadata"]:
+                meta[key] = old["metadata"][key]
+            else:
+                meta.pop(key, None)
+        if sub == "status":
+            merged = {k: v for k, v in old.items() if k != "status"}
+            merged["status"] = new.get("status", {})
+            merged["metadata"] = {**old["metadata"], "resourceVersion": meta.get("resourceVersion", "")}
+            new = merged
+        else:
+            if "status" in old:
+                new["status"] = old["status"]
+            self.prepare(r, new, old)
+        self.record(req, r, old, new, sub)
+        return self.store.update(r.plural, new, status_only=sub == "status", dry_run=dry_run)
+
+    def write_scale(self, req: Request, r: Resource, old: Obj, scale: Any, dry_run: bool) -> Obj:
+        if not isinstance(scale, dict) or not isinstance(scale.get("spec"), dict):
+            raise ApiError.bad_request("the body of the request was in an unknown format - expected a Scale")
+        replicas = scale["spec"].get("replicas", 0)
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            raise ApiError.invalid("Scale", old["metadata"]["name"], [
+                ("spec.replicas", f"Invalid value: {replicas}: must be greater than or equal to 0")], "autoscaling")
+        sent_rv = (scale.get("metadata") or {}).get("resourceVersion")
+        new = json.loads(json.dumps(old))
+        if sent_rv:
+            new["metadata"]["resourceVersion"] = sent_rv
+        new["spec"]["replicas"] = replicas
+        stored = self.write_update(req, r, old, new, "scale", dry_run)
+        return scale_of(r, stored)
+
+    # -- deletes -------------------------------------------------------------------------------------
+
+    def _delete_options(self, req: Request) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if req.body.strip():
+            body = decode_body(req)
+            if isinstance(body, dict):
+                options = body
+        for key in ("propagationPolicy", "gracePeriodSeconds"):
+            if key in req.query:
+                options[key] = req.query[key]
+        return options
+
+    def _delete(self, req: Request, r: Resource, namespace: str, name: str, dry_run: bool) -> Obj:
+        options = self._delete_options(req)
+        policy = options.get("propagationPolicy") or ("Orphan" if options.get("orphanDependents") else "Background")
+        if policy not in ("Background", "Foreground", "Orphan"):
+            raise ApiError.invalid("DeleteOptions", "", [(
+                "propagationPolicy", f'Unsupported value: "{policy}": supported values: "Foreground", '
+                                     '"Background", "Orphan", "nil"')])
+        preconditions = options.get("preconditions")
+        uid = preconditions.get("uid") if isinstance(preconditions, dict) else None
+        current = self.store.get(r.plural, namespace, name)
+        if dry_run:
+            return current
+        grace = options.get("gracePeriodSeconds")
+        if r.kind == "Pod" and not current["metadata"].get("deletionTimestamp"):
+            default_grace = current["spec"].get("terminationGracePeriodSeconds", 30)
+            seconds = int(grace) if grace not in (None, "") else int(default_grace)
+            if seconds > 0 and current.get("spec", {}).get("nodeName"):
+                def mark(pod: Obj) -> None:
+                    pod["metadata"]["deletionTimestamp"] = rfc3339(self.cluster.clock.now() + seconds)
+                    pod["metadata"]["deletionGracePeriodSeconds"] = seconds
+                marked = self.store.mutate(r.plural, namespace, name, mark)
+                if policy != "Background" and marked is not None:
+                    return marked
+                return marked or current
+        if r.kind == "Namespace":
+            if name in ("default", "kube-system", "kube-public"):
+                raise ApiError(403, f'namespaces "{name}" is forbidden: this namespace may not be deleted')
+
+            def terminate(ns: Obj) -> None:
+                ns["metadata"].setdefault("deletionTimestamp", rfc3339(self.cluster.clock.now()))
+                ns.setdefault("status", {})["phase"] = "Terminating"
+            return self.store.mutate_status(r.plural, namespace, name, terminate) or current
+        finalizers = {"Orphan": ("orphan",), "Foreground": ("foregroundDeletion",)}.get(policy, ())
+        return self.store.delete(r.plural, namespace, name, finalizers=finalizers, uid=uid)
+
+    def _delete_collection(self, req: Request, r: Resource, namespace: str | None, dry_run: bool) -> Response:
+        labels = parse_label_selector(req.query.get("labelSelector"))
+        fields = parse_field_selector(req.query.get("fieldSelector"), r.plural)
+        items, _rv = self.store.list(r.plural, namespace, lambda o: labels.matches(o["metadata"].get("labels"))
+                                     and fields(o))
+        deleted = []
+        for obj in items:
+            meta = obj["metadata"]
+            try:
+                deleted.append(self._delete(req, r, meta.get("namespace", ""), meta["name"], dry_run))
+            except ApiError:
+                continue
+        return Response.json({"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {},
+                              "items": deleted})
+
+
+def scale_of(r: Resource, obj: Obj) -> dict[str, Any]:
+    """The ``autoscaling/v1`` Scale view of a Deployment, ReplicaSet or StatefulSet."""
+    from sandbox.kube.selectors import format_selector
+
+    meta = obj["metadata"]
+    return {
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                     if k in meta},
+        "spec": {"replicas": obj.get("spec", {}).get("replicas", 0)},
+        "status": {"replicas": obj.get("status", {}).get("replicas", 0),
+                   "selector": format_selector(obj.get("spec", {}).get("selector"))},
+    }

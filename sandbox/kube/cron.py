@@ -1,0 +1,105 @@
+"""Standard cron schedules as CronJobs accept them: five fields or an ``@`` descriptor.
+
+``parse`` returns the allowed values of each field, or raises ``ValueError`` with the wording of
+the cron library the apiserver uses, which it prints after ``spec.schedule: Invalid value: ...``.
+
+>>> sorted(parse("*/15 9-10 * * mon")["minute"])
+[0, 15, 30, 45]
+>>> parse("* * * *")
+Traceback (most recent call last):
+...
+ValueError: expected exactly 5 fields, found 4: [* * * *]
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOUNDS = {
+    "minute": (0, 59, {}),
+    "hour": (0, 23, {}),
+    "dom": (1, 31, {}),
+    "month": (1, 12, {n: i + 1 for i, n in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}),
+    "dow": (0, 6, {n: i for i, n in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}),
+}
+_DESCRIPTORS = {
+    "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+}
+_DURATION = re.compile(r"([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+")
+
+
+def _int(expr: str) -> int:
+    if not re.fullmatch(r"[+-]?[0-9]+", expr):
+        raise ValueError(f'failed to parse int from {expr}: strconv.Atoi: parsing "{expr}": invalid syntax')
+    number = int(expr)
+    if number < 0:
+        raise ValueError(f"negative number ({number}) not allowed: {expr}")
+    return number
+
+
+def _name_or_int(expr: str, names: dict[str, int]) -> int:
+    if expr.lower() in names:
+        return names[expr.lower()]
+    return _int(expr)
+
+
+def _range(expr: str, low: int, high: int, names: dict[str, int]) -> set[int]:
+    range_and_step = expr.split("/")
+    low_high = range_and_step[0].split("-")
+    if low_high[0] in ("*", "?"):
+        start, end = low, high
+    else:
+        start = _name_or_int(low_high[0], names)
+        if len(low_high) == 1:
+            end = start
+        elif len(low_high) == 2:
+            end = _name_or_int(low_high[1], names)
+        else:
+            raise ValueError(f"too many hyphens: {expr}")
+    if len(range_and_step) == 1:
+        step = 1
+    elif len(range_and_step) == 2:
+        step = _int(range_and_step[1])
+        if len(low_high) == 1:
+            end = high
+    else:
+        raise ValueError(f"too many slashes: {expr}")
+    if start < low:
+        raise ValueError(f"beginning of range ({start}) below minimum ({low}): {expr}")
+    if end > high:
+        raise ValueError(f"end of range ({end}) above maximum ({high}): {expr}")
+    if start > end:
+        raise ValueError(f"beginning of range ({start}) beyond end of range ({end}): {expr}")
+    if step == 0:
+        raise ValueError(f"step of range should be a positive number: {expr}")
+    return set(range(start, end + 1, step))
+
+
+def parse(spec: str) -> dict[str, set[int]]:
+    """The minutes, hours, days of month, months and weekdays a schedule fires on."""
+    if not spec:
+        raise ValueError("empty spec string")
+    if spec.startswith(("TZ=", "CRON_TZ=")):
+        spec = spec.partition(" ")[2].strip()
+    if spec.startswith("@"):
+        if spec.startswith("@every "):
+            duration = spec[len("@every "):]
+            if not _DURATION.fullmatch(duration) or duration in ("", "."):
+                raise ValueError(f'failed to parse duration {spec}: time: invalid duration "{duration}"')
+            every = {n: set(range(lo, hi + 1)) for n, (lo, hi, _) in _BOUNDS.items()}
+            return every
+        if spec not in _DESCRIPTORS:
+            raise ValueError(f"unrecognized descriptor: {spec}")
+        spec = _DESCRIPTORS[spec]
+    fields = spec.split()
+    if len(fields) != 5:
+        raise ValueError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
+    result: dict[str, set[int]] = {}
+    for (name, (low, high, names)), text in zip(_BOUNDS.items(), fields, strict=True):
+        values: set[int] = set()
+        for expr in (part for part in text.split(",") if part):
+            values |= _range(expr, low, high, names)
+        result[name] = values
+    return result

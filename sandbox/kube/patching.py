@@ -1,0 +1,134 @@
+"""PATCH requests: choose the patch type, apply it to the live object, retry on a lost race.
+
+The apiserver retries a patch internally when another writer got there first, so a patch never fails
+with a conflict unless the patch itself names a stale ``resourceVersion``. Server-side apply
+(``application/apply-patch+yaml``) creates the object when it is missing.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from sandbox.kube.clock import rfc3339
+from sandbox.kube.definitions import definition_name
+from sandbox.kube.errors import ApiError
+from sandbox.kube.resources import Resource
+from sandbox.kube.store import Obj
+
+if TYPE_CHECKING:
+    from sandbox.kube.api import Api, Request
+
+PATCH_TYPES = (
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
+    "application/apply-patch+cbor",
+)
+RETRIES = 8
+
+
+def _apply_patch(kind: str, definition: str, target: Obj, body: Any) -> Obj:
+    from sandbox.kube import patch
+
+    if kind == "application/json-patch+json":
+        return patch.json_patch(target, body)
+    if kind == "application/merge-patch+json":
+        return patch.json_merge_patch(target, body)
+    if not isinstance(body, dict):
+        raise ApiError.bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
+    return patch.strategic_merge_patch(target, body, definition)
+
+
+def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str, sub: str | None,
+                 dry_run: bool) -> Obj:
+    """Apply a PATCH to ``name`` (or its ``status``/``scale`` subresource) and store the result."""
+    from sandbox.kube.api import decode_body, scale_of
+
+    kind = req.content_type
+    if kind not in PATCH_TYPES:
+        raise ApiError(415, f'the body of the request was in an unknown format - accepted media types include: '
+                            f'{", ".join(PATCH_TYPES[:4])}')
+    if kind == "application/apply-patch+cbor":
+        raise ApiError(415, "apply-patch+cbor is not supported by the practice cluster; send JSON or YAML")
+    body = decode_body(req)
+    definition = definition_name(r.group, r.version, r.kind) or ""
+    if kind.startswith("application/apply-patch"):
+        return _server_side_apply(api, req, r, namespace, name, sub, body, definition, dry_run)
+    for _attempt in range(RETRIES):
+        old = api.store.get(r.plural, namespace, name)
+        if sub == "scale":
+            scale = _apply_patch(kind, "io.k8s.api.autoscaling.v1.Scale", scale_of(r, old), body)
+            explicit = (scale.get("metadata") or {}).get("resourceVersion") != old["metadata"]["resourceVersion"]
+            try:
+                return api.write_scale(req, r, old, scale, dry_run)
+            except ApiError as err:
+                if err.code == 409 and err.reason == "Conflict" and not explicit:
+                    continue
+                raise
+        patched = _apply_patch(kind, definition, copy.deepcopy(old), body)
+        if not isinstance(patched, dict):
+            raise ApiError.bad_request("the patch did not produce an object")
+        sent_rv = (patched.get("metadata") or {}).get("resourceVersion")
+        explicit_rv = sent_rv != old["metadata"]["resourceVersion"]
+        api.check_envelope(r, patched, namespace)
+        if patched["metadata"].get("name") != name:
+            raise ApiError.bad_request(f'metadata.name: Invalid value: "{patched["metadata"].get("name")}": '
+                                       "field is immutable")
+        api.check_fields(req, r, patched)
+        try:
+            return api.write_update(req, r, old, patched, sub or "", dry_run)
+        except ApiError as err:
+            if err.code == 409 and err.reason == "Conflict" and not explicit_rv:
+                continue
+            raise
+    raise ApiError.conflict(r.plural, name, r.group)
+
+
+def _server_side_apply(api: Api, req: Request, r: Resource, namespace: str, name: str, sub: str | None,
+                       body: Any, definition: str, dry_run: bool) -> Obj:
+    from sandbox.kube.api import manager_of
+    from sandbox.kube.apply import server_side_apply
+
+    if not req.query.get("fieldManager"):
+        raise ApiError.bad_request("PATCH, application/apply-patch+yaml requires fieldManager to be set")
+    applied = api.check_envelope(r, body, namespace)
+    if applied["metadata"].get("name") not in (None, name):
+        raise ApiError.bad_request(
+            f"the name of the object ({applied['metadata'].get('name')}) does not match the name on the URL ({name})")
+    applied["metadata"]["name"] = name
+    api.check_fields(req, r, applied)
+    force = req.query.get("force") in ("true", "1")
+    now = rfc3339(api.cluster.clock.now())
+    for _attempt in range(RETRIES):
+        try:
+            live = api.store.get(r.plural, namespace, name)
+        except ApiError as err:
+            if err.code != 404:
+                raise
+            live = None
+        merged = server_side_apply(live, copy.deepcopy(applied), manager_of(req), definition, force,
+                                       r.api_version, now)
+        if live is None:
+            merged["metadata"].pop("resourceVersion", None)
+            api.prepare(r, merged, None)
+            fields = merged["metadata"].get("managedFields")
+            stored = api.store.create(r.plural, merged, dry_run=dry_run)
+            if fields is not None:
+                stored["metadata"]["managedFields"] = fields
+            return stored
+        merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+        for key in ("uid", "creationTimestamp", "deletionTimestamp", "generation"):
+            if key in live["metadata"]:
+                merged["metadata"][key] = live["metadata"][key]
+        if "status" in live and sub != "status":
+            merged["status"] = live["status"]
+        api.prepare(r, merged, live)
+        try:
+            return api.store.update(r.plural, merged, status_only=sub == "status", dry_run=dry_run)
+        except ApiError as err:
+            if err.code == 409 and err.reason == "Conflict":
+                continue
+            raise
+    raise ApiError.conflict(r.plural, name, r.group)
