@@ -37,6 +37,8 @@ _SYSCALLS: dict[str, dict[int, tuple[str, int, str]]] = {
         260: ("wait4", 0, "none"), 95: ("waitid", 0, "none"), 133: ("rt_sigsuspend", 0, "none"),
     },
 }
+#: Waits of a thread that mean its program waits for the user or a child program (no timeout).
+USER_WAITS = frozenset({"wait4", "waitid", "pause", "rt_sigsuspend"})
 #: A wait with a timeout at least this long counts as waiting for the user.
 LONG_TIMEOUT_S = 1.0
 _TIOCGPTN = 0x80045430
@@ -108,6 +110,14 @@ class IdleProbe:
 
     def process_state(self, pid: int) -> Idle:
         try:
+            threads = len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            threads = 1
+        if threads > 1:
+            # A Go program (kubectl) waits for a server in epoll on its main thread: only a thread
+            # waiting for the terminal or a child says it waits for the user.
+            return self._threads_state(pid)
+        try:
             with open(f"/proc/{pid}/syscall", "rb") as f:
                 text = f.read().decode()
         except ProcessLookupError:
@@ -132,6 +142,41 @@ class IdleProbe:
         if timeout is None:
             return Idle.UNKNOWN
         return Idle.IDLE if timeout < 0 or timeout >= LONG_TIMEOUT_S else Idle.BUSY
+
+
+    def _threads_state(self, pid: int) -> Idle:
+        """IDLE when some thread waits for the user or a child (no timeout) and none is running.
+
+        A Go program waiting for a network reply has threads in futex and epoll only: that is BUSY, so
+        a replay waits for kubectl's answer; ``kubectl edit`` has one in ``waitid`` for the editor.
+        """
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            return Idle.BUSY
+        if len(tids) < 2:
+            return Idle.BUSY
+        waiting = False
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/syscall", "rb") as f:
+                    fields = f.read().decode().split()
+            except OSError:
+                continue
+            if not fields or fields[0] in ("running", "-1"):
+                return Idle.BUSY
+            try:
+                known = self._table.get(int(fields[0]))
+            except ValueError:
+                return Idle.UNKNOWN
+            if known is not None and known[0] in USER_WAITS:
+                waiting = True
+            elif known is not None and known[0] in ("read", "readv") and len(fields) > 1:
+                # A read only waits for the user on the terminal (a file or pipe read ends by itself).
+                with contextlib.suppress(OSError, ValueError):
+                    target = os.readlink(f"/proc/{pid}/fd/{int(fields[1], 16)}")
+                    waiting = waiting or target.startswith(("/dev/pts/", "/dev/tty"))
+        return Idle.IDLE if waiting else Idle.BUSY
 
 
 def _timeout_seconds(pid: int, form: str, value: int) -> float | None:

@@ -165,6 +165,10 @@ class SandboxRoot:
     _pids: list[int] = field(default_factory=list)
     #: Set in every program's environment: finds the attempt's processes that left its session.
     mark: str = field(default_factory=lambda: secrets.token_hex(8))
+    #: Share the host's network (kubectl drills reach the practice cluster on 127.0.0.1).
+    network: bool = False
+    #: Host files shown read-only inside the sandbox: (host path, path inside).
+    binds: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def create(cls, user: SandboxUser, *, isolation: Isolation | None = None,
@@ -283,8 +287,9 @@ class SandboxRoot:
         if exe is None:
             raise SandboxError("bwrap is not installed")
         lay = self.layout
-        args = [exe, "--unshare-all", "--die-with-parent", "--hostname", self.user.hostname,
-                "--uid", str(self.user.uid), "--gid", str(self.user.gid), *_system_binds()]
+        args = [exe, "--unshare-all", *(["--share-net"] if self.network else []), "--die-with-parent",
+                "--hostname", self.user.hostname, "--uid", str(self.user.uid), "--gid", str(self.user.gid),
+                *_system_binds()]
         for fake in sorted(self.etc.iterdir()):  # passwd, group, profile, environment, vi.exrc, ...
             args += ["--ro-bind", str(fake), f"/etc/{fake.name}"]
         args += ["--remount-ro", "/etc"]
@@ -293,8 +298,10 @@ class SandboxRoot:
                  "--bind", str(self.path / "tmp"), "/tmp",
                  "--bind", str(self.path / "vartmp"), "/var/tmp",
                  "--ro-bind", str(self.tools), lay.tools,
-                 "--bind", str(self.state), lay.state,
-                 "--chdir", cwd or lay.home, "--", *argv]
+                 "--bind", str(self.state), lay.state]
+        for host, inside in self.binds:
+            args += ["--ro-bind", host, inside]
+        args += ["--chdir", cwd or lay.home, "--", *argv]
         return args
 
     def host_cwd(self) -> str:

@@ -12,6 +12,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sandbox.screen import ScreenSnapshot
 from sandbox.session import KeyEvent
@@ -69,6 +70,10 @@ class Observation:
     probes: Mapping[str, ProbeResult] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    #: kubectl drills: what the graders asked to read from the cluster (see ``cluster_key``), and the
+    #: namespace the drill ran in.
+    cluster: Mapping[str, Any] = field(default_factory=dict)
+    namespace: str = ""
 
     def file(self, path: str) -> FileInfo | None:
         return self.files.get(os.path.normpath(path).lstrip("/"))

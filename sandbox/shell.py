@@ -91,18 +91,19 @@ def find_shell(preference: str | None = None) -> tuple[str, str]:
     raise SandboxError(f"no shell found: install {' or '.join(order)}")
 
 
-def install_rc(root: SandboxRoot, engine: str) -> str:
-    """Write the rc for ``engine`` into the sandbox (read-only) and return its path inside."""
-    text = KSH_RC if engine == "ksh93" else BASH_RC
+def install_rc(root: SandboxRoot, engine: str, extra: str = "") -> str:
+    """Write the rc for ``engine`` (and ``extra`` lines, e.g. aliases) read-only; return its path inside."""
+    text = (KSH_RC if engine == "ksh93" else BASH_RC) + extra
     target = root.tools / f"{engine}rc"
     target.write_text(text, encoding="utf-8")
     target.chmod(0o444)
     return f"{root.layout.tools}/{engine}rc"
 
 
-def shell_command(root: SandboxRoot, engine: str, executable: str) -> tuple[list[str], dict[str, str]]:
+def shell_command(root: SandboxRoot, engine: str, executable: str,
+                  rc_extra: str = "") -> tuple[list[str], dict[str, str]]:
     """The argv and the extra environment that start an interactive ``engine`` in ``root``."""
-    rc = install_rc(root, engine)
+    rc = install_rc(root, engine, rc_extra)
     env = {"HISTFILE": history_path(root, inside=True), "HISTSIZE": "500", "SHELL": executable}
     if engine == "ksh93":
         return [executable, "-i"], {**env, "ENV": rc}

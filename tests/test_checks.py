@@ -29,7 +29,10 @@ def _screen(*lines: str, cursor: tuple[int, int] = (0, 0)) -> ScreenSnapshot:
 
 OBS = Observation(
     engine="ksh93",
-    files={"a.txt": _file("a.txt", mode=0o750), "d": _file("d", kind="dir", mode=0o755, nlink=3, text=None)},
+    files={"a.txt": _file("a.txt", mode=0o750), "d": _file("d", kind="dir", mode=0o755, nlink=3, text=None),
+           "pod.yaml": _file("pod.yaml", text="apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n"
+                                               "spec:\n  containers:\n  - name: web\n    image: nginx:1.25\n"),
+           "bad.yaml": _file("bad.yaml", text="kind: [Pod\n")},
     screen=_screen("$ ls", "a.txt d", "$", cursor=(2, 2)),
     keys=tuple(KeyEvent(0.1 * i, k) for i, k in enumerate(("4", "5", "G", "d", "d", ":", "w", "q", "<CR>"))),
     commands=(ExecutedCommand(1, "chmod u+x a.txt", 0), ExecutedCommand(2, "false", 1)),
@@ -37,6 +40,29 @@ OBS = Observation(
     answer=" 4 ",
     probes={"stat -c %h d": ProbeResult("stat -c %h d", "4\n", 0), "bad": ProbeResult("bad", "", 127),
             "trainer-login 'echo $X'": ProbeResult("trainer-login 'echo $X'", "vi\n", 0)},
+    namespace="default",
+    cluster={
+        "get|deployments|default|web": {
+            "kind": "Deployment",
+            "metadata": {"name": "web", "generation": 2, "labels": {"app": "web"},
+                         "annotations": {"deployment.kubernetes.io/revision": "2"},
+                         "managedFields": [{"manager": "kubectl-create", "operation": "Update"},
+                                           {"manager": "kubectl-set", "operation": "Update"}]},
+            "spec": {"replicas": 3, "template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.26"}]}}},
+            "status": {"observedGeneration": 2, "replicas": 3, "updatedReplicas": 3, "availableReplicas": 3}},
+        "get|deployments|default|api": {
+            "kind": "Deployment",
+            "metadata": {"name": "api", "generation": 3, "annotations": {
+                "kubectl.kubernetes.io/last-applied-configuration": "{}"},
+                "managedFields": [{"manager": "kubectl-client-side-apply", "operation": "Update"}]},
+            "spec": {"replicas": 2}, "status": {"observedGeneration": 2, "replicas": 3, "updatedReplicas": 1}},
+        "get|pods|default|gone": None,
+        "list|pods|default|app=web": [
+            {"metadata": {"name": "a"}, "status": {"phase": "Running"}},
+            {"metadata": {"name": "b"}, "status": {"phase": "Running"}},
+            {"metadata": {"name": "c", "deletionTimestamp": "x"}, "status": {"phase": "Running"}},
+            {"metadata": {"name": "d"}, "status": {"phase": "Pending"}}],
+    },
 )
 
 # (kind, arguments that pass on OBS, arguments that fail on OBS)
@@ -67,6 +93,27 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("answer", {"probe": "stat -c %h d", "normalise": "int"}, {"probe": "bad"}),
     ("probe_output", {"command": "stat -c %h d", "equals": "4"}, {"command": "stat -c %h d", "matches": "^2"}),
     ("login_output", {"command": "echo $X", "equals": "vi"}, {"command": "echo $X", "matches": "^emacs"}),
+    ("kube_object", {"resource": "deploy", "name": "web", "fields": {"spec.replicas": 3},
+                     "labels": {"app": "web"}},
+     {"resource": "deployment", "name": "web", "fields": {"spec.template.spec.containers[0].image": "nginx:1.25"}}),
+    ("kube_object", {"resource": "pod", "name": "gone", "absent": True}, {"resource": "po", "name": "gone"}),
+    ("kube_object", {"resource": "deploy", "name": "web", "fields": {"metadata.labels[app]": "web"}},
+     {"resource": "deploy", "name": "web", "absent": True}),
+    ("kube_count", {"resource": "pods", "selector": "app=web", "where": {"status.phase": "Running"}, "count": 2},
+     {"resource": "pods", "selector": "app=web", "min": 4}),
+    ("kube_method", {"resource": "deploy", "name": "web", "method": "imperative"},
+     {"resource": "deploy", "name": "web", "method": "declarative"}),
+    ("kube_method", {"resource": "deploy", "name": "api", "method": "declarative"},
+     {"resource": "deploy", "name": "api", "manager": "kubectl-edit"}),
+    ("kube_method", {"resource": "deploy", "name": "web", "manager": "kubectl-set"},
+     {"resource": "deploy", "name": "api", "method": "imperative"}),
+    ("kube_file", {"path": "pod.yaml", "resource": "pod", "name": "web",
+                   "fields": {"spec.containers[0].image": "nginx:1.25"}},
+     {"path": "bad.yaml", "resource": "pod"}),
+    ("kube_file", {"path": "pod.yaml", "fields": {"kind": "Pod"}}, {"path": "pod.yaml", "resource": "deploy"}),
+    ("kube_rollout", {"resource": "deploy", "name": "web", "revision": 2},
+     {"resource": "deploy", "name": "api"}),
+    ("kube_rollout", {"resource": "deploy", "name": "web"}, {"resource": "deploy", "name": "web", "revision": 1}),
 ]
 
 
@@ -78,6 +125,15 @@ def test_kind_passes_and_fails(kind: str, good: dict[str, Any], bad: dict[str, A
     failed = table.evaluate(bad, OBS)
     assert not failed.passed
     assert failed.reason is not None and failed.reason.en and failed.reason.ko
+
+
+def test_kube_arguments_are_checked_when_the_pack_loads() -> None:
+    assert CHECKS["kube_object"].problems({"resource": "widgets", "name": "x"})
+    assert CHECKS["kube_object"].problems({"resource": "pod", "name": "x", "fields": {"a..b": 1}})
+    assert CHECKS["kube_count"].problems({"resource": "pod", "selector": "app in (a"})
+    assert CHECKS["kube_method"].problems({"resource": "pod", "name": "x", "method": "by hand"})
+    assert CHECKS["kube_object"].cluster_reads({"resource": "ns", "name": "prod"}, "default") == (
+        "get|namespaces||prod",)
 
 
 def test_every_kind_is_covered() -> None:

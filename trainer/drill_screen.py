@@ -33,7 +33,7 @@ from prompt_toolkit.utils import get_cwidth
 
 from sandbox.session import Session
 from trainer.grading import Verdict, grade
-from trainer.model import Exercise
+from trainer.model import SHELL_KINDS, Exercise
 from trainer.runner import Drill, Engines
 from trainer.terminal_pane import TerminalPane
 from trainer.ui_text import say
@@ -146,7 +146,7 @@ class DrillScreen:
             if self.exercise.kind == "vi" and not self.outcome.passed and not self._exit_checked:
                 self._exit_checked = True
                 self.check()  # vi drills are graded when the editor exits
-        elif self.exercise.kind == "shell" and len(session.marks) > self._marks_seen:
+        elif self.exercise.kind in SHELL_KINDS and len(session.marks) > self._marks_seen:
             self._marks_seen = len(session.marks)
             if not self.outcome.passed:
                 self.check()  # a command returned to the prompt
@@ -290,7 +290,7 @@ class DrillScreen:
         out.append(("", "\n\n"))
         out += self._verdict_text()
         session = self.drill.session if self.drill else None
-        if session is not None and not session.alive and ex.kind == "shell":
+        if session is not None and not session.alive and ex.kind in SHELL_KINDS:
             out.append(("class:dim", "\n" + say("program_ended", lang)))
         return out
 

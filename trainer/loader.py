@@ -221,8 +221,8 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
         problems += [(["checks", i], p) for p in CHECKS[check["kind"]].problems(args, values=False)]
         if "hint" in check and check["hint"] >= len(raw["hints"]):
             problems.append((["checks", i, "hint"], f"hint {check['hint']} does not exist"))
-    if kind in ("shell", "vi") and not raw["solution"].get("keys"):
-        problems.append((["solution"], "a shell or vi exercise needs solution keys"))
+    if kind in ("shell", "vi", "kubectl") and not raw["solution"].get("keys"):
+        problems.append((["solution"], f"a {kind} exercise needs solution keys"))
     if kind == "quiz" and "answer" not in raw["solution"]:
         problems.append((["solution"], "a quiz needs a solution answer"))
     if kind == "vi" and not raw.get("setup", {}).get("open"):
@@ -275,7 +275,8 @@ def _setup(raw: Mapping[str, Any]) -> Setup:
     return Setup(files=tuple(files), commands=tuple(raw.get("commands", ())),
                  history=tuple(raw.get("history", ())), open=raw.get("open"), mode=raw.get("mode", "vi"),
                  profile=raw.get("profile"),
-                 environment=raw.get("environment"), login=bool(raw.get("login", False)))
+                 environment=raw.get("environment"), login=bool(raw.get("login", False)),
+                 objects=tuple(raw.get("objects", ())))
 
 
 def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LANGS = ("en", "ko")
-KINDS = ("shell", "vi", "quiz")
+KINDS = ("shell", "vi", "quiz", "kubectl")
+#: Kinds that run in a shell session (graded each time a command returns to the prompt).
+SHELL_KINDS = ("shell", "kubectl")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Setup:
     profile: str | None = None  # the sandbox's /etc/profile
     environment: str | None = None  # the sandbox's /etc/environment
     login: bool = False  # shell drills: read /etc/profile and ~/.profile first
+    objects: tuple[Mapping[str, Any], ...] = ()  # kubectl drills: objects on the cluster before the attempt
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sandbox.editors import editor_command, find_editor, install_editor
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, default_isolation
 from sandbox.keys import parse_keys
+from sandbox.kubectl import find_kubectl, install_kubectl
 from sandbox.observation import Observation, ProbeResult, snapshot_files
 from sandbox.session import Session
 from sandbox.shell import (
@@ -35,11 +37,28 @@ from sandbox.shell import (
 )
 from trainer.checks import CHECKS
 from trainer.errors import TrainerError
-from trainer.model import Attempt, Exercise, FileSpec, Setup
+from trainer.kube_target import PracticeTarget, RealTarget
+from trainer.model import SHELL_KINDS, Attempt, Exercise, FileSpec, Setup
 
 #: How long one chunk of replayed keys may take to settle before the replay goes on regardless.
 SETTLE_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 10.0
+SETUP_TIMEOUT_S = 60.0
+KUBECTL_RC = "alias k=kubectl\n"  # the course writes `k run ...`
+
+
+@dataclass(frozen=True)
+class KubeSpec:
+    """Where kubectl drills run: a practice cluster (at ``speed`` times real time) or the learner's own."""
+
+    kubeconfig: Path | None = None  # the learner's cluster; None: the practice cluster
+    speed: float = 1.0
+    kubectl: str | None = None  # None: the kubectl installed with the trainer, else the one on PATH
+
+    def target(self) -> PracticeTarget | RealTarget:
+        if self.kubeconfig is None:
+            return PracticeTarget(self.speed)
+        return RealTarget(self.kubeconfig, find_kubectl(self.kubectl))
 
 
 @dataclass(frozen=True)
@@ -49,10 +68,11 @@ class Engines:
     shell: tuple[str, str] | None
     editor: tuple[str, str] | None
     isolation: Isolation | None = None  # None: bwrap when usable
+    kube: KubeSpec = KubeSpec()
 
     @classmethod
     def detect(cls, shell: str | None = None, editor: str | None = None,
-               isolation: Isolation | None = None) -> Engines:
+               isolation: Isolation | None = None, kube: KubeSpec | None = None) -> Engines:
         def pick(find: Callable[[str | None], tuple[str, str]], name: str | None) -> tuple[str, str] | None:
             """The engine asked for (an error if missing), else the first installed, else None."""
             try:
@@ -67,7 +87,7 @@ class Engines:
             # with "Information on user id N not found ... Press any key": vim has no such need.
             with contextlib.suppress(SandboxError):
                 editor = find_editor("vim")[0]
-        return cls(pick(find_shell, shell), pick(find_editor, editor), isolation)
+        return cls(pick(find_shell, shell), pick(find_editor, editor), isolation, kube or KubeSpec())
 
     @property
     def sandboxed(self) -> bool:
@@ -78,21 +98,29 @@ class Engines:
         """Why ``exercise`` cannot run with these engines, or None."""
         if "bwrap" in exercise.requires and not self.sandboxed:
             return "needs bubblewrap isolation, which is not usable here (see `trainer doctor`)"
+        if "practice-cluster" in exercise.requires and self.kube.kubeconfig is not None:
+            return ("writes cluster-scoped objects, so it runs only on the practice cluster "
+                    "(start the trainer without --kubeconfig)")
         return None
 
     def engine_for(self, kind: str) -> str:
         """The engine name an exercise of ``kind`` runs under ("quiz" for quizzes)."""
         if kind == "quiz":
             return "quiz"
-        chosen = self.shell if kind == "shell" else self.editor
+        in_shell = kind in SHELL_KINDS
+        chosen = self.shell if in_shell else self.editor
         if chosen is None:
-            raise TrainerError(f"no {'shell' if kind == 'shell' else 'vi'} installed for {kind} drills "
+            raise TrainerError(f"no {'shell' if in_shell else 'vi'} installed for {kind} drills "
                                "(run `trainer doctor`)")
         return chosen[0]
 
 
-def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine: str | None) -> None:
-    """Create the setup's files, links, history and /etc files, then give HOME to the sandbox user."""
+def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine: str | None,
+                env: Mapping[str, str] | None = None) -> None:
+    """Create the setup's files, links, history and /etc files, then give HOME to the sandbox user.
+
+    Setup commands run last, as the learner, with ``env`` added (kubectl drills: the kubeconfig).
+    """
     home = root.home
     for spec in setup.files:
         _create(home, spec)
@@ -110,7 +138,7 @@ def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine:
         install_editor(root, *engines.editor)
     root.hand_over()
     for command in setup.commands:
-        done = root.run(["/bin/sh", "-c", command], env=root.environment())
+        done = root.run(["/bin/sh", "-c", command], env=root.environment(env), timeout=SETUP_TIMEOUT_S)
         if done.returncode != 0:
             raise TrainerError(f"setup command failed ({done.returncode}): {command}: "
                                f"{done.stderr.decode(errors='replace').strip()[:200]}")
@@ -167,15 +195,23 @@ class Drill:
             raise TrainerError(f"{exercise.id} {unmet}")
         self.root = SandboxRoot.create(SandboxUser(), isolation=engines.isolation)
         self.session: Session | None = None
+        self.target: PracticeTarget | RealTarget | None = None
         self.limits = limits or Limits()
         try:
             shell_engine = engines.shell[0] if engines.shell else None
-            materialise(self.root, exercise.setup, engines, shell_engine)
+            kube_env: dict[str, str] = {}
+            if exercise.kind == "kubectl":
+                self.target = engines.kube.target()
+                kube_env = install_kubectl(self.root, find_kubectl(engines.kube.kubectl), self.target.kubeconfig())
+                for obj in exercise.setup.objects:
+                    self.target.create(dict(obj))
+            materialise(self.root, exercise.setup, engines, shell_engine, kube_env)
             self._history_before = len(exercise.setup.history)
-            env = self.root.environment(lang=lang, host_env=host_env)
-            if exercise.kind == "shell" or (exercise.kind == "quiz" and quiz_terminal and engines.shell):
+            env = {**self.root.environment(lang=lang, host_env=host_env), **kube_env}
+            if exercise.kind in SHELL_KINDS or (exercise.kind == "quiz" and quiz_terminal and engines.shell):
                 assert engines.shell is not None
-                argv, extra = shell_command(self.root, *engines.shell)
+                rc_extra = KUBECTL_RC if exercise.kind == "kubectl" else ""
+                argv, extra = shell_command(self.root, *engines.shell, rc_extra)
                 if exercise.setup.login:  # as AIX's login: /etc/environment, then the profiles (the rc)
                     extra = {**parse_environment((self.root.etc / "environment").read_text()), **extra,
                              "TRAINER_LOGIN": "1"}
@@ -214,7 +250,7 @@ class Drill:
             s.wait_idle(SETTLE_TIMEOUT_S)
         commands: tuple[ExecutedCommand, ...] = ()
         notes: list[str] = list(s.notes) if s else []
-        if self.exercise.kind == "shell" and s is not None:
+        if self.exercise.kind in SHELL_KINDS and s is not None:
             try:
                 data = Path(history_path(self.root, inside=False)).read_bytes()
             except OSError:
@@ -226,12 +262,19 @@ class Drill:
         for check in self.exercise.checks:
             for command in CHECKS[check.kind].probes(check.args):
                 probes[command] = self._probe(command)
+        cluster: dict[str, Any] = {}
+        namespace = self.target.namespace if self.target else ""
+        if self.target is not None:
+            for check in self.exercise.checks:
+                for key in CHECKS[check.kind].cluster_reads(check.args, namespace):
+                    if key not in cluster:
+                        cluster[key] = self.target.read(key)
         files = snapshot_files(self.root.home, self.root.owner_names(), self.root.group_names())
         return Observation(
             engine=self.engine, files=files, screen=s.screen.snapshot() if s else None,
             keys=tuple(s.keys) if s else (), commands=commands,
             exit_status=s.exit_status if s else None, answer=answer, probes=probes, notes=tuple(notes),
-            seconds=s.elapsed() if s else 0.0)
+            seconds=s.elapsed() if s else 0.0, cluster=cluster, namespace=namespace)
 
     def _probe(self, command: str) -> ProbeResult:
         try:
@@ -243,7 +286,12 @@ class Drill:
     def close(self) -> None:
         if self.session is not None:
             self.session.close()
-        self.root.close()
+        try:
+            self.root.close()
+        finally:
+            if self.target is not None:
+                self.target.close()
+                self.target = None
 
     def __enter__(self) -> Drill:
         return self

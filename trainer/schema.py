@@ -72,6 +72,8 @@ _SETUP: dict[str, Any] = {
         "profile": {"type": "string"},
         "environment": {"type": "string"},
         "login": {"type": "boolean"},
+        "objects": {"type": "array", "items": {"type": "object", "required": ["apiVersion", "kind", "metadata"]},
+                    "description": "kubectl drills: objects created on the cluster before the attempt."},
     },
 }
 
@@ -114,9 +116,10 @@ def exercise_schema(per_kind: bool = True) -> dict[str, Any]:
             "par": {"type": ["integer", "string"], "minimum": 1,
                     "description": "The reference solution's key count (a template may compute it)."},
             "engines": {"type": "array", "items": {"enum": list(ENGINES)}},
-            "requires": {"type": "array", "items": {"enum": ["bwrap"]},
+            "requires": {"type": "array", "items": {"enum": ["bwrap", "practice-cluster"]},
                          "description": "What the drill cannot do without (bwrap: the sandbox's own /etc, "
-                                        "so that ls -l and id show student and staff)."},
+                                        "so that ls -l and id show student and staff; practice-cluster: "
+                                        "cluster-scoped writes, not done on a learner's own cluster)."},
         },
     }
 

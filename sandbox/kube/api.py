@@ -121,6 +121,18 @@ def _is_table(accept: str) -> bool:
     return "as=Table" in accept.replace(" ", "")
 
 
+def _drop_nulls(value: Any) -> None:
+    """Remove null values from the objects inside ``value``, in place."""
+    if isinstance(value, dict):
+        for key in [k for k, v in value.items() if v is None]:
+            del value[key]
+        for child in value.values():
+            _drop_nulls(child)
+    elif isinstance(value, list):
+        for child in value:
+            _drop_nulls(child)
+
+
 def _strip_owned(meta: dict[str, Any]) -> None:
     for key in OWNED_METADATA:
         meta.pop(key, None)
@@ -340,6 +352,11 @@ class Api:
         """Defaults, admission and validation, the same on create, update and patch."""
         from sandbox.kube import validation
 
+        # Go decodes a null struct field or pointer as absent: {"spec": {"replicas": null}} defaults to 1.
+        if obj.get("spec") is None:
+            obj.pop("spec", None)
+        else:
+            _drop_nulls(obj["spec"])
         apply_defaults(r.kind, obj)
         if r.kind == "Service":
             admit_service(self.allocator, obj, old)

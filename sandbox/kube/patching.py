@@ -70,9 +70,9 @@ def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str,
         patched = _apply_patch(kind, definition, copy.deepcopy(old), body)
         if not isinstance(patched, dict):
             raise ApiError.bad_request("the patch did not produce an object")
-        sent_rv = (patched.get("metadata") or {}).get("resourceVersion")
-        explicit_rv = sent_rv != old["metadata"]["resourceVersion"]
         api.check_envelope(r, patched, namespace)
+        sent_rv = patched["metadata"].get("resourceVersion")
+        explicit_rv = sent_rv != old["metadata"]["resourceVersion"]
         if patched["metadata"].get("name") != name:
             raise ApiError.bad_request(f'metadata.name: Invalid value: "{patched["metadata"].get("name")}": '
                                        "field is immutable")

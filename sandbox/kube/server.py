@@ -42,6 +42,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "practice-apiserver"
     sys_version = ""
+    # TCP_NODELAY: the headers and the body go out in separate writes, and Nagle would hold the body back until
+    # the client's delayed ACK (~40 ms) on every request of a keep-alive connection after its first few.
+    disable_nagle_algorithm = False
 
     def log_message(self, format: str, *args: object) -> None:
         """Requests are not logged: the learner's terminal is not the place."""
