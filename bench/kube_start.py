@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     server_share = trip_ms / 1000 / own
     print(f"ratio cold start total/kubectl version --client: {cold_ratio:.2f}x")
     print(f"ratio warm kubectl get pods/kubectl version --client: {warm_ratio:.2f}x "
-          f"(get pods takes {(medians['kubectl get pods'] - own) * 1000:.1f} ms more, of which the server's round "
+          f"(get pods - version: {(medians['kubectl get pods'] - own) * 1000:+.1f} ms; the server's round "
           f"trip is {trip_ms:.1f} ms = {server_share * 100:.1f}% of version --client; the rest is kubectl's own "
           "get: kubeconfig, discovery cache, printing)")
     cluster_s = medians["cluster part"]

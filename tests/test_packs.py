@@ -18,7 +18,12 @@ MINIMUMS = {
     ("vi", "vi-motions"): 12, ("vi", "vi-deletions"): 12, ("vi", "vi-substitutions"): 10, ("vi", "vi-set"): 10,
     ("vi", "vi-family"): 6,
     ("starter", "chmod"): 3, ("starter", "vi-basics"): 3, ("starter", "ls-fields"): 2,
+    ("kubectl", "pods"): 6, ("kubectl", "replicasets"): 4, ("kubectl", "deployments"): 8,
+    ("kubectl", "workloads"): 8, ("kubectl", "services"): 6, ("kubectl", "labels"): 4, ("kubectl", "config"): 6,
 }
+#: The course contrasts the two ways: at least this many drills are graded on being imperative, and as many
+#: on being declarative (each the other half of a pair reaching the same state).
+METHOD_PAIRS = 8
 
 
 def test_the_packs_load_cleanly() -> None:
@@ -38,7 +43,18 @@ def test_every_exercise_is_complete(template: object) -> None:
     assert len(ex.wrong) >= 2 and ex.hints
     assert all(h.en and h.ko for h in ex.hints)
     method_checks = {c.id for c in ex.checks if c.kind in ("keys_contain", "keys_not_contain", "command_ran",
-                                                            "command_not_ran")}
+                                                            "command_not_ran", "kube_method")}
     if method_checks and ex.kind != "quiz":
         # "right result, wrong method": a wrong attempt that fails only on the method
         assert any(w.fails and set(w.fails) <= method_checks for w in ex.wrong), ex.id
+
+
+def test_kubectl_drills_pair_imperative_with_declarative() -> None:
+    methods: dict[str, int] = {"imperative": 0, "declarative": 0}
+    for template in LIBRARY.templates:
+        if template.pack != "kubectl":
+            continue
+        for check in instantiate(template, 0).checks:
+            if check.kind == "kube_method" and check.args.get("method") in methods:
+                methods[str(check.args["method"])] += 1
+    assert methods["imperative"] >= METHOD_PAIRS and methods["declarative"] >= METHOD_PAIRS, methods

@@ -14,6 +14,8 @@ from trainer.cli import main
 from trainer.loader import instantiate, load_library
 
 pytestmark = pytest.mark.pty
+#: The packs verified under every engine pair; the kubectl pack runs once, under ksh93 (its own test).
+SHELL_AND_VI_PACKS = ("starter", "aix", "vi")
 
 COMBOS = [
     pytest.param(["--shell", "ksh93", "--editor", "nvi"], marks=pytest.mark.skipif(
@@ -32,8 +34,8 @@ def trainer(*argv: str) -> tuple[int, str]:
 @pytest.mark.parametrize("engines", COMBOS)
 def test_verify_every_pack(engines: list[str], tmp_path: Path) -> None:
     report = tmp_path / "report.xml"
-    code, text = trainer("--packs", str(PACKS), "verify", *engines, "--seeds", "3", "--jobs", "2",
-                         "--junit", str(report))
+    code, text = trainer("--packs", str(PACKS), "verify", *SHELL_AND_VI_PACKS, *engines, "--seeds", "3",
+                         "--jobs", "2", "--junit", str(report))
     assert code == 0, text
     assert " 0 failed" in text
     suite = ET.parse(report).getroot()
@@ -44,9 +46,21 @@ def test_verify_every_pack(engines: list[str], tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not have("ksh93", "vim"), reason="needs ksh93 and vim")
 def test_verify_without_bubblewrap() -> None:
-    code, text = trainer("--packs", str(PACKS), "--no-bwrap", "verify", "--shell", "ksh93", "--editor", "vim",
-                         "--jobs", "2")
+    code, text = trainer("--packs", str(PACKS), "--no-bwrap", "verify", *SHELL_AND_VI_PACKS, "--shell", "ksh93",
+                         "--editor", "vim", "--jobs", "2")
     assert code == 0, text
+
+
+@pytest.mark.kube
+@pytest.mark.skipif(not have("ksh93", "nvi"), reason="needs ksh93 and nvi")
+def test_verify_the_kubectl_pack_on_the_practice_cluster(tmp_path: Path) -> None:
+    """Every kubectl drill, two seeds, through ksh93, the real kubectl and a practice cluster per attempt."""
+    report = tmp_path / "report.xml"
+    code, text = trainer("--packs", str(PACKS), "verify", "kubectl", "--shell", "ksh93", "--editor", "nvi",
+                         "--seeds", "2", "--jobs", "2", "--junit", str(report))
+    assert code == 0, text
+    suite = ET.parse(report).getroot()
+    assert int(suite.get("tests", "0")) >= 50 * 2 * 3 and suite.get("failures") == "0"
 
 
 def test_check_passes_fails_and_errors(tmp_path: Path) -> None:

@@ -11,14 +11,15 @@ import subprocess
 from collections.abc import Sequence
 
 from sandbox.editors import EDITORS
+from sandbox.errors import SandboxError
 from sandbox.idle import IdleProbe
 from sandbox.isolation import bwrap_usable
+from sandbox.kubectl import find_kubectl
 from sandbox.shell import SHELLS
 from trainer.runner import Engines
 
 #: Other programs the drills use, with what they are for.
-TOOLS = {"cal": "cal drills (ncal)", "banner": "banner drills (sysvbanner)", "man": "man drills",
-         "kubectl": "kubectl drills"}
+TOOLS = {"cal": "cal drills (ncal)", "banner": "banner drills (sysvbanner)", "man": "man drills"}
 
 
 def _version(argv: Sequence[str]) -> str:
@@ -53,9 +54,18 @@ def report(engines: Engines) -> list[str]:
     for tool, purpose in TOOLS.items():
         path = shutil.which(tool)
         lines.append(f"   {tool:14} {path or 'missing'}  ({purpose})")
+    try:
+        kubectl = find_kubectl(engines.kube.kubectl)
+        lines.append(f"   {'kubectl':14} {kubectl}  ({_version([kubectl, 'version', '--client'])})")
+    except SandboxError as exc:
+        lines.append(f"   {'kubectl':14} missing  ({exc})")
+    where = (f"your cluster in {engines.kube.kubeconfig} (a fresh namespace per drill, writes kept inside it)"
+             if engines.kube.kubeconfig else "the practice cluster (in the trainer, one per drill)")
+    lines.append(f"   {'kubectl drills':14} {where}")
     usable = bwrap_usable()
     lines.append("isolation:")
-    lines.append("   bubblewrap     " + ("usable: no network, read-only system, own pid space, fake /etc"
+    lines.append("   bubblewrap     " + ("usable: no network (kubectl drills: 127.0.0.1 only is used), read-only "
+                                         "system, own pid space, fake /etc"
                                          if usable else "not usable: plain temporary directories and rlimits only"))
     probe = IdleProbe()
     lines.append("   idle detection " + ("/proc syscall state" if probe.supported

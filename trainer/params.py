@@ -84,8 +84,8 @@ def render(value: Any, values: Mapping[str, Any]) -> Any:
             result = evaluate(whole.group(1), values)
             return result if not isinstance(result, (list, dict)) else str(result)
         return _TEMPLATE.sub(lambda m: str(evaluate(m.group(1), values)), value)
-    if isinstance(value, Mapping):
-        return {k: render(v, values) for k, v in value.items()}
+    if isinstance(value, Mapping):  # keys too: a label key or a field path may be drawn from the seed
+        return {(render(k, values) if isinstance(k, str) else k): render(v, values) for k, v in value.items()}
     if isinstance(value, list):
         return [render(v, values) for v in value]
     return value

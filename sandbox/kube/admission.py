@@ -91,6 +91,8 @@ def admit_service(allocator: Allocator, service: Obj, old: Obj | None) -> None:
         spec["clusterIPs"] = ["None"]
     old_ports = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort") for p in old_spec.get("ports") or []}
     for port in spec.get("ports") or []:
+        if not isinstance(port, dict):
+            continue  # validation names it
         if kind in ("NodePort", "LoadBalancer"):
             if not port.get("nodePort"):
                 kept = old_ports.get((port.get("port"), port.get("protocol", "TCP")))

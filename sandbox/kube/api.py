@@ -13,6 +13,7 @@ managedFields and dry runs. ``server`` turns HTTP into ``Request`` and writes th
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -131,6 +132,12 @@ def _drop_nulls(value: Any) -> None:
     elif isinstance(value, list):
         for child in value:
             _drop_nulls(child)
+
+
+def warning_header(text: str) -> tuple[str, str]:
+    """A ``Warning`` header as the apiserver sends it (RFC 7234 quoting, which kubectl parses)."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return "Warning", f'299 - "{quoted}"'
 
 
 def _strip_owned(meta: dict[str, Any]) -> None:
@@ -272,7 +279,11 @@ class Api:
             case "PATCH":
                 from sandbox.kube.patching import patch_object
 
-                return Response.json(patch_object(self, req, r, namespace, name, t.subresource, dry_run))
+                warnings: list[str] = []
+                patched = Response.json(patch_object(self, req, r, namespace, name, t.subresource, dry_run,
+                                                     warnings))
+                patched.headers += [warning_header(w) for w in dict.fromkeys(warnings)]
+                return patched
             case "DELETE":
                 return Response.json(self._delete(req, r, namespace, name, dry_run))
         raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
@@ -326,10 +337,9 @@ class Api:
         return obj
 
     def check_fields(self, req: Request, r: Resource, obj: Obj) -> list[str]:
-        """Strict or warned unknown fields, per ``fieldValidation``; returns the warning texts."""
+        """Unknown fields per ``fieldValidation``: a 400 when Strict, else dropped (as Go's decoder drops
+        them) with a warning text for each when Warn. Returns the warning texts."""
         mode = req.query.get("fieldValidation", "Warn")
-        if mode == "Ignore":
-            return []
         from sandbox.kube import validation
 
         definition = definition_name(r.group, r.version, r.kind)
@@ -346,7 +356,9 @@ class Api:
         if mode == "Strict":
             raise ApiError.bad_request(f'{r.kind} in version "{r.version}" cannot be handled as a {r.kind}: '
                                        "strict decoding error: " + ", ".join(texts))
-        return texts
+        for path in reversed(unknown):  # deepest and last first, so list indexes stay right
+            _drop(obj, path)
+        return [] if mode == "Ignore" else texts
 
     def prepare(self, r: Resource, obj: Obj, old: Obj | None) -> None:
         """Defaults, admission and validation, the same on create, update and patch."""
@@ -392,7 +404,7 @@ class Api:
         self.record(req, r, None, obj)
         stored = self.store.create(r.plural, obj, dry_run=dry_run)
         response = Response.json(stored, 201)
-        response.headers += [("Warning", f'299 - "{w}"') for w in warnings]
+        response.headers += [warning_header(w) for w in warnings]
         return response
 
     def _put(self, req: Request, r: Resource, namespace: str, name: str, sub: str | None, dry_run: bool) -> Response:
@@ -411,7 +423,7 @@ class Api:
                 "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update")], r.group)
         stored = self.write_update(req, r, old, obj, sub or "", dry_run)
         response = Response.json(stored)
-        response.headers += [("Warning", f'299 - "{w}"') for w in warnings]
+        response.headers += [warning_header(w) for w in warnings]
         return response
 
     def write_update(self, req: Request, r: Resource, old: Obj, new: Obj, sub: str, dry_run: bool) -> Obj:
@@ -469,12 +481,17 @@ class Api:
             raise ApiError.invalid("DeleteOptions", "", [(
                 "propagationPolicy", f'Unsupported value: "{policy}": supported values: "Foreground", '
                                      '"Background", "Orphan", "nil"')])
+        grace = options.get("gracePeriodSeconds")
+        if grace not in (None, ""):
+            try:
+                grace = int(grace)
+            except (TypeError, ValueError) as exc:
+                raise ApiError.bad_request(f"invalid gracePeriodSeconds: {grace}") from exc
         preconditions = options.get("preconditions")
         uid = preconditions.get("uid") if isinstance(preconditions, dict) else None
         current = self.store.get(r.plural, namespace, name)
         if dry_run:
             return current
-        grace = options.get("gracePeriodSeconds")
         if r.kind == "Pod" and not current["metadata"].get("deletionTimestamp"):
             default_grace = current["spec"].get("terminationGracePeriodSeconds", 30)
             seconds = int(grace) if grace not in (None, "") else int(default_grace)
@@ -490,9 +507,12 @@ class Api:
             if name in ("default", "kube-system", "kube-public"):
                 raise ApiError(403, f'namespaces "{name}" is forbidden: this namespace may not be deleted')
 
-            def terminate(ns: Obj) -> None:
+            def mark_namespace(ns: Obj) -> None:
                 ns["metadata"].setdefault("deletionTimestamp", rfc3339(self.cluster.clock.now()))
+
+            def terminate(ns: Obj) -> None:
                 ns.setdefault("status", {})["phase"] = "Terminating"
+            self.store.mutate(r.plural, namespace, name, mark_namespace)
             return self.store.mutate_status(r.plural, namespace, name, terminate) or current
         finalizers = {"Orphan": ("orphan",), "Foreground": ("foregroundDeletion",)}.get(policy, ())
         return self.store.delete(r.plural, namespace, name, finalizers=finalizers, uid=uid)
@@ -527,3 +547,19 @@ def scale_of(r: Resource, obj: Obj) -> dict[str, Any]:
         "status": {"replicas": obj.get("status", {}).get("replicas", 0),
                    "selector": format_selector(obj.get("spec", {}).get("selector"))},
     }
+
+
+def _drop(obj: Any, path: str) -> None:
+    """Remove the field at a dotted path with list indexes (``spec.containers[0].imagex``)."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        parts.append(int(index) if index else name)
+    target = obj
+    for part in parts[:-1]:
+        in_list = isinstance(part, int) and isinstance(target, list) and part < len(target)
+        in_map = isinstance(part, str) and isinstance(target, dict) and part in target
+        if not (in_list or in_map):
+            return
+        target = target[part]
+    if parts and isinstance(target, dict) and isinstance(parts[-1], str):
+        target.pop(parts[-1], None)

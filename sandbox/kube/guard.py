@@ -31,9 +31,9 @@ def refusal(method: str, path: str, namespace: str) -> str | None:
     match = _NAMESPACED.match(path)
     if match and match.group(1) == namespace:
         return None
-    where = f"namespace {match.group(1)}" if match else "cluster-scoped objects"
+    where = f"namespace {match.group(1)} is" if match else "cluster-scoped objects are"
     return (f"trainer: on your own cluster drills write only in namespace {namespace}; refusing {method} "
-            f"{path} ({where} are left alone)")
+            f"{path} ({where} left alone)")
 
 
 class _Server(ThreadingHTTPServer):

@@ -42,8 +42,11 @@ def _apply_patch(kind: str, definition: str, target: Obj, body: Any) -> Obj:
 
 
 def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str, sub: str | None,
-                 dry_run: bool) -> Obj:
-    """Apply a PATCH to ``name`` (or its ``status``/``scale`` subresource) and store the result."""
+                 dry_run: bool, warnings: list[str] | None = None) -> Obj:
+    """Apply a PATCH to ``name`` (or its ``status``/``scale`` subresource) and store the result.
+
+    Texts of unknown fields dropped from the result (``fieldValidation=Warn``) are added to ``warnings``.
+    """
     from sandbox.kube.api import decode_body, scale_of
 
     kind = req.content_type
@@ -76,7 +79,9 @@ def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str,
         if patched["metadata"].get("name") != name:
             raise ApiError.bad_request(f'metadata.name: Invalid value: "{patched["metadata"].get("name")}": '
                                        "field is immutable")
-        api.check_fields(req, r, patched)
+        said = api.check_fields(req, r, patched)
+        if warnings is not None:
+            warnings += said
         try:
             return api.write_update(req, r, old, patched, sub or "", dry_run)
         except ApiError as err:

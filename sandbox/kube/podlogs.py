@@ -78,7 +78,9 @@ def log_response(cluster: Cluster, req: Request, namespace: str, name: str) -> R
                 f'previous terminated container "{container}" in pod "{name}" not found')
         restarts -= 1
     waiting = (status or {}).get("state", {}).get("waiting")
-    if not cluster.logs.lines(namespace, name, container, restarts) and (status is None or waiting):
+    if waiting and not previous and restarts > 0 and (status or {}).get("lastState", {}).get("terminated"):
+        restarts -= 1  # a container waiting to restart shows the run that just ended, as the kubelet does
+    elif not cluster.logs.lines(namespace, name, container, restarts) and (status is None or waiting):
         reason = (waiting or {}).get("reason", "ContainerCreating")
         raise ApiError.bad_request(f'container "{container}" in pod "{name}" is waiting to start: {reason}')
     try:

@@ -44,7 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     # TCP_NODELAY: the headers and the body go out in separate writes, and Nagle would hold the body back until
     # the client's delayed ACK (~40 ms) on every request of a keep-alive connection after its first few.
-    disable_nagle_algorithm = False
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         """Requests are not logged: the learner's terminal is not the place."""
@@ -63,6 +63,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client hung up before sending the body it announced
+            self._send(Response.json(ApiError(400, "unexpected EOF reading the request body").status(), 400))
+            self.close_connection = True
+            return
         request = Request(self.command, split.path, query, headers, body)
         try:
             response = self.server.api.handle(request)

@@ -127,11 +127,11 @@ class Store:
             key = (plural, namespace, name)
             if key in self._objects:
                 raise ApiError.already_exists(plural, name, resource.group)
-            if resource.namespaced and plural != "events" and namespace:
+            if resource.namespaced and namespace:
                 ns = self._objects.get(("namespaces", "", namespace))
-                if ns is None:
+                if ns is None and plural != "events":
                     raise ApiError.not_found("namespaces", namespace)
-                if ns["metadata"].get("deletionTimestamp"):
+                if ns is not None and ns["metadata"].get("deletionTimestamp"):
                     raise ApiError(
                         403,
                         f'{plural} "{name}" is forbidden: unable to create new content in namespace {namespace} '
@@ -204,7 +204,9 @@ class Store:
             if dry_run:
                 return obj
             meta["resourceVersion"] = self._bump()
-            if meta.get("deletionTimestamp") and not meta.get("finalizers"):
+            # Only taking away the last finalizer ends an object; a graceful delete (a pod's deletionTimestamp,
+            # set through an update) leaves it Terminating until the kubelet deletes it.
+            if meta.get("deletionTimestamp") and not meta.get("finalizers") and current["metadata"].get("finalizers"):
                 self._remove((plural, namespace, name), obj)
                 return obj
             self._objects[(plural, namespace, name)] = obj
@@ -279,7 +281,13 @@ class Store:
                                reason="Expired")
             if not self._log and version < self._rv:
                 raise ApiError(410, f"too old resource version: {version} ({self._rv})", reason="Expired")
-            return [e for e in self._log if e.resource_version > version]
+            newer: builtins.list[WatchEvent] = []
+            for event in reversed(self._log):  # from the newest: a watch asks for the last few of up to 20,000
+                if event.resource_version <= version:
+                    break
+                newer.append(event)
+            newer.reverse()
+            return newer
 
     def wait(self, version: int, timeout: float) -> bool:
         """Block until the store moves past ``version`` (True) or ``timeout`` seconds pass (False)."""

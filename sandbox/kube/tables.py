@@ -270,10 +270,12 @@ def _row_object(obj: dict[str, Any], include_object: str) -> dict[str, Any] | No
         return None
     if include_object == "Object":
         return copy.deepcopy(obj)
+    # A shallow copy: the Table is only serialized, and stored objects are never changed in place (a deep copy
+    # of every row's managedFields was most of a 1,000-pod list's time).
     return {
         "kind": "PartialObjectMetadata",
         "apiVersion": "meta.k8s.io/v1",
-        "metadata": copy.deepcopy(as_dict(obj.get("metadata"))),
+        "metadata": dict(as_dict(obj.get("metadata"))),
     }
 
 

@@ -123,7 +123,7 @@ def watch_response(cluster: Cluster, req: Request, r: Resource, namespace: str |
                 yield bookmark(version)
             if not events:
                 store.wait(version, min(remaining, 1.0))
-                if not events and store.resource_version == version:
-                    yield b""  # lets the server notice a client that went away
+                # Lets the server notice a client that went away, even while other resources change all the time.
+                yield b""
 
     return Response(200, b"", "application/json", stream=stream())

@@ -9,11 +9,11 @@ and the history limits.
 from __future__ import annotations
 
 import copy
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sandbox.kube import cron
 from sandbox.kube.clock import parse_time, rfc3339
 from sandbox.kube.controllers.common import (
     delete_pod,
@@ -144,61 +144,17 @@ def reconcile_jobs(cluster: Cluster) -> None:
 
 # -- cron schedules -------------------------------------------------------------------------------------
 
-MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
-          "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"}
-RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
-NAMES = {3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-         4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]}
-
-
 def parse_schedule(text: str) -> list[set[int]] | None:
-    """A standard five-field cron schedule (and the @ macros) as sets of allowed values; None if invalid.
+    """A CronJob schedule as the allowed minutes, hours, days, months and weekdays; None if invalid.
 
     >>> sorted(parse_schedule("*/15 9-17 * * 1-5")[0])
     [0, 15, 30, 45]
     """
-    text = MACROS.get(text.strip(), text.strip())
-    if text.startswith("TZ=") or text.startswith("CRON_TZ="):
-        text = text.split(None, 1)[1] if " " in text else ""
-    fields = text.split()
-    if len(fields) != 5:
+    try:
+        fields = cron.parse(text.strip())
+    except ValueError:
         return None
-    result = []
-    for index, (field, (low, high)) in enumerate(zip(fields, RANGES, strict=True)):
-        allowed: set[int] = set()
-        for part in field.split(","):
-            match = re.fullmatch(r"(\*|\?|[0-9a-zA-Z]+(?:-[0-9a-zA-Z]+)?)(?:/(\d+))?", part)
-            if not match:
-                return None
-            base, step_text = match.group(1), match.group(2)
-            step = int(step_text) if step_text else 1
-            if step == 0:
-                return None
-            if base in ("*", "?"):
-                start, end = low, high
-            else:
-                bounds = [_value(b, index) for b in base.split("-")]
-                if any(b is None for b in bounds):
-                    return None
-                start = bounds[0] or 0
-                end = (bounds[1] if len(bounds) > 1 else (high if step_text else start)) or 0
-                if index == 4 and end == 7:
-                    end = 6
-                if start < low or end > high or start > end:
-                    return None
-            allowed.update(range(start, end + 1, step))
-        result.append(allowed)
-    return result
-
-
-def _value(text: str, index: int) -> int | None:
-    if text.isdigit():
-        value = int(text)
-        return 0 if index == 4 and value == 7 else value
-    names = NAMES.get(index)
-    if names and text.lower() in names:
-        return names.index(text.lower()) + (1 if index == 3 else 0)
-    return None
+    return [fields["minute"], fields["hour"], fields["dom"], fields["month"], fields["dow"]]
 
 
 def next_times(schedule: list[set[int]], after: float, until: float, limit: int = 200) -> list[float]:

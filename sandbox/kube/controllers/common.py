@@ -117,7 +117,8 @@ def record_event(cluster: Cluster, obj: Obj, event_type: str, reason: str, messa
     }
     if obj.get("kind") == "Event":
         return
-    cluster.store.create("events", event)
+    with contextlib.suppress(ApiError):  # a namespace being deleted takes no new events
+        cluster.store.create("events", event)
 
 
 def replace_status(status: dict[str, Any]) -> Callable[[Obj], None]:

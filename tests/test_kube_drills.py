@@ -1,0 +1,122 @@
+"""kubectl drills end to end: ksh93 in the sandbox, the real kubectl, a practice cluster per attempt, and
+real-cluster mode (a guarded namespace of "the learner's cluster", here a standalone practice cluster)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import have
+from sandbox.kube.cluster import Cluster
+from sandbox.kube.guard import refusal
+from trainer.errors import TrainerError
+from trainer.grading import grade
+from trainer.loader import instantiate, load_library
+from trainer.runner import Drill, Engines, KubeSpec
+
+pytestmark = [pytest.mark.pty, pytest.mark.kube,
+              pytest.mark.skipif(not have("ksh93", "nvi"), reason="needs ksh93 and nvi")]
+
+TOPIC = {
+    "topic": "drills",
+    "title": {"en": "Drills", "ko": "연습"},
+    "exercises": [
+        {"id": "t-run", "kind": "kubectl", "title": {"en": "Run", "ko": "실행"},
+         "prompt": {"en": "Run web.", "ko": "web 실행."},
+         "checks": [
+             {"kind": "kube_object", "resource": "pod", "name": "web", "fields": {"spec.containers[0].image": "nginx"}},
+             {"kind": "kube_method", "resource": "pod", "name": "web", "method": "imperative"}],
+         "hints": [{"en": "k run", "ko": "k run"}],
+         "solution": {"keys": "k run web --image=nginx<CR>"},
+         "wrong": [{"keys": ""}, {"keys": "k run web --image=httpd<CR>"}]},
+        {"id": "t-ns", "kind": "kubectl", "requires": ["practice-cluster"], "title": {"en": "Ns", "ko": "Ns"},
+         "prompt": {"en": "Make namespace prod.", "ko": "prod 네임스페이스."},
+         "checks": [{"kind": "kube_object", "resource": "ns", "name": "prod"}],
+         "hints": [{"en": "k create ns", "ko": "k create ns"}],
+         "solution": {"keys": "k create ns prod<CR>"},
+         "wrong": [{"keys": ""}, {"keys": "k create ns dev<CR>"}]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> object:
+    top = tmp_path_factory.mktemp("packs")
+    (top / "k").mkdir()
+    (top / "k" / "pack.yaml").write_text(yaml.safe_dump({"pack": "k", "title": {"en": "K", "ko": "K"},
+                                                         "topics": ["drills.yaml"]}))
+    (top / "k" / "drills.yaml").write_text(yaml.safe_dump(TOPIC, allow_unicode=True))
+    loaded = load_library(top)
+    assert loaded.errors == []
+    return loaded
+
+
+def screen(drill: Drill) -> str:
+    assert drill.session is not None
+    return "".join(line.rstrip() for line in drill.session.screen.lines())  # long lines wrap
+
+
+def test_practice_drill_has_kubectl_the_alias_and_vi(library: object) -> None:
+    ex = instantiate(library.template("t-run"), 0)  # type: ignore[attr-defined]
+    with Drill(ex, Engines.detect("ksh93", "nvi", kube=KubeSpec(speed=10))) as drill:
+        drill.replay("echo $KUBE_EDITOR $KUBECONFIG; alias k<CR>")
+        assert "vi " in screen(drill) and "/.kube/config" in screen(drill) and "k=kubectl" in screen(drill)
+        assert not grade(ex.checks, drill.observe()).passed
+        drill.replay(ex.solution.keys_for("ksh93"))
+        assert "pod/web created" in screen(drill)
+        verdict = grade(ex.checks, drill.observe())
+        assert verdict.passed, [f.reason for f in verdict.failures]
+
+
+def test_real_cluster_mode_works_in_a_guarded_namespace(library: object, tmp_path: Path) -> None:
+    learners = Cluster().start()
+    try:
+        kubeconfig = learners.write_kubeconfig(tmp_path / "config")
+        engines = Engines.detect("ksh93", "nvi", kube=KubeSpec(kubeconfig=kubeconfig))
+        ex = instantiate(library.template("t-run"), 0)  # type: ignore[attr-defined]
+        with Drill(ex, engines) as drill:
+            assert drill.target is not None
+            namespace = drill.target.namespace
+            assert namespace.startswith("trainer-")
+            assert learners.store.peek("namespaces", "", namespace) is not None
+            drill.replay(ex.solution.keys_for("ksh93"))
+            verdict = grade(ex.checks, drill.observe())
+            assert verdict.passed, [f.reason for f in verdict.failures]
+            assert learners.store.peek("pods", namespace, "web") is not None
+            assert learners.store.peek("pods", "default", "web") is None
+            drill.replay("k create namespace intruder<CR>")
+            drill.replay("k run other --image=nginx -n default<CR>")
+            text = screen(drill)
+            assert "refusing POST /api/v1/namespaces" in text and "(cluster-scoped objects are left alone)" in text
+            assert "(namespace default is left alone)" in text
+            assert learners.store.peek("namespaces", "", "intruder") is None
+        deadline = time.monotonic() + 20
+        while learners.store.peek("namespaces", "", namespace) is not None:
+            assert time.monotonic() < deadline, "the drill's namespace was not deleted"
+            time.sleep(0.1)
+        assert not learners.store.list("pods", namespace)[0]
+        cluster_wide = instantiate(library.template("t-ns"), 0)  # type: ignore[attr-defined]
+        with pytest.raises(TrainerError, match="only on the practice cluster"):
+            Drill(cluster_wide, engines)
+    finally:
+        learners.stop()
+
+
+def test_missing_kubeconfig_is_a_clear_error(library: object, tmp_path: Path) -> None:
+    ex = instantiate(library.template("t-run"), 0)  # type: ignore[attr-defined]
+    engines = Engines.detect("ksh93", "nvi", kube=KubeSpec(kubeconfig=tmp_path / "nope"))
+    with pytest.raises(TrainerError, match="no such kubeconfig"):
+        Drill(ex, engines)
+
+
+def test_guard_refuses_writes_outside_the_namespace() -> None:
+    assert refusal("GET", "/api/v1/namespaces", "trainer-a") is None
+    assert refusal("POST", "/api/v1/namespaces/trainer-a/pods", "trainer-a") is None
+    assert refusal("PATCH", "/apis/apps/v1/namespaces/trainer-a/deployments/web/scale", "trainer-a") is None
+    assert "cluster-scoped" in (refusal("POST", "/api/v1/namespaces", "trainer-a") or "")
+    assert "cluster-scoped" in (refusal("DELETE", "/api/v1/namespaces/trainer-a", "trainer-a") or "")
+    assert "namespace kube-system" in (refusal("DELETE", "/api/v1/namespaces/kube-system/pods/x", "trainer-a") or "")
+    assert "cluster-scoped" in (refusal("PATCH", "/api/v1/nodes/node-1", "trainer-a") or "")
