@@ -28,8 +28,8 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sandbox.kube.api import Request
 from sandbox.kube.cluster import Cluster
+from sandbox.kube.wire import Request
 
 TARGET_MS = 100.0
 PATH = "/api/v1/namespaces/default/pods"

@@ -132,8 +132,8 @@ def child(total: int) -> int:
     import sandbox.kube.server
     import sandbox.kube.tables
     import sandbox.kube.watch  # noqa: F401 (imported for the baseline)
-    from sandbox.kube.api import Request
     from sandbox.kube.cluster import Cluster
+    from sandbox.kube.wire import Request
 
     gc.collect()
     figures: dict[str, Any] = {"baseline": memory_mb()["VmRSS"]}

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sandbox.kube.api import Request, Response
     from sandbox.kube.cluster import Cluster
+    from sandbox.kube.wire import Request, Response
 
 KUBECTL = Path(sys.executable).parent / "kubectl"
 TARGET_CLUSTER_S = 0.5
@@ -140,8 +140,8 @@ def round_trip(address: str) -> float:
 def warm_runs(runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Seconds of ``kubectl get pods`` and ``kubectl version --client`` runs; and the server's part of each get:
     the seconds spent in ``Api.handle`` during it, and the HTTP round trip of its request (``http.client``)."""
-    from sandbox.kube.api import Request
     from sandbox.kube.cluster import Cluster
+    from sandbox.kube.wire import Request
 
     times: dict[str, list[float]] = {"kubectl get pods": [], "kubectl version --client (warm)": []}
     server: dict[str, list[float]] = {"Api.handle": [], "round trip": []}

@@ -15,8 +15,8 @@ import pytest
 
 from sandbox.kube import store as store_module
 from sandbox.kube import watch as watch_module
-from sandbox.kube.api import Request, Response
 from sandbox.kube.cluster import Cluster
+from sandbox.kube.wire import Request, Response
 
 NS = "default"
 CORE = f"/api/v1/namespaces/{NS}"

@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubectl_env import Kubectl, kubectl_binaries, until
-from sandbox.kube.api import MAX_BODY, Request, Response
 from sandbox.kube.cluster import Cluster, ScaledClock
 from sandbox.kube.patching import PATCH_TYPES
 from sandbox.kube.resources import RESOURCES
+from sandbox.kube.wire import MAX_BODY, Request, Response
 
 NS = "default"
 CORE = f"/api/v1/namespaces/{NS}"

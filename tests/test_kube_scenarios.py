@@ -385,3 +385,20 @@ def test_unknown_fields_in_a_patch_are_dropped_with_a_warning(k: Kubectl) -> Non
     assert 'Warning: unknown field "spec.strategy.maxSurge"' in result.err
     strategy = (k.obj("deployments", "warned") or {})["spec"]["strategy"]
     assert "maxSurge" not in strategy and strategy["rollingUpdate"]["maxSurge"] == "25%"
+
+
+def test_describe_every_kind_a_student_meets(k: Kubectl) -> None:
+    k.ok("create", "deployment", "d1", "--image=nginx", "--replicas=2")
+    k.ok("expose", "deployment", "d1", "--port=80")
+    k.ok("create", "job", "j1", "--image=busybox", "--", "echo", "hi")
+    k.ok("create", "cronjob", "c1", "--image=busybox", "--schedule=* * * * *", "--", "date")
+    k.ok("create", "configmap", "cm1", "--from-literal=a=b")
+    k.ok("create", "secret", "generic", "s1", "--from-literal=a=b")
+    k.ok("create", "ingress", "i1", "--rule=a.example.com/=d1:80")
+    k.ok("rollout", "status", "deploy/d1", "--timeout=60s")
+    until(lambda: (k.obj("endpoints", "d1") or {}).get("subsets"), what="endpoints of d1")
+    for target in ("deploy/d1", "svc/d1", "job/j1", "cronjob/c1", "cm/cm1", "secret/s1", "ingress/i1", "rs",
+                   "pods", "ep/d1", "endpointslices", "sa/default", f"ns/{k.namespace}", "node/node-1"):
+        result = k("describe", target)
+        assert result.code == 0 and "panic" not in result.err, f"describe {target}: {result.err}"
+    assert "Endpoints:" in k.ok("describe", "svc", "d1").out

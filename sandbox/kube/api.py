@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sandbox.kube import discovery
@@ -24,17 +22,16 @@ from sandbox.kube.admission import Allocator, admit_job, admit_service
 from sandbox.kube.clock import rfc3339
 from sandbox.kube.defaults import apply_defaults
 from sandbox.kube.definitions import definition_name
+from sandbox.kube.deletion import delete_collection, delete_object
 from sandbox.kube.errors import ApiError
 from sandbox.kube.resources import RESOURCES, Resource, lookup
 from sandbox.kube.selectors import parse_field_selector, parse_label_selector
 from sandbox.kube.store import Obj
+from sandbox.kube.wire import JSON, Request, Response, Target, decode_body, is_table, manager_of, warning_header
 
 if TYPE_CHECKING:
     from sandbox.kube.cluster import Cluster
 
-MAX_BODY = 3 * 1024 * 1024
-JSON = "application/json"
-PROTOBUF = "application/vnd.kubernetes.protobuf"
 SERVER_VERSION = {
     "major": "1", "minor": "37", "emulationMajor": "1", "emulationMinor": "37", "minCompatibilityMajor": "1",
     "minCompatibilityMinor": "36", "gitVersion": "v1.37.0", "gitCommit": "practice", "gitTreeState": "clean",
@@ -42,84 +39,6 @@ SERVER_VERSION = {
 }
 OWNED_METADATA = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields",
                   "deletionGracePeriodSeconds")
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    query: Mapping[str, str]
-    headers: Mapping[str, str]  # lower-case names
-    body: bytes
-
-    @property
-    def accept(self) -> str:
-        return self.headers.get("accept", "")
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", JSON).split(";")[0].strip().lower()
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = JSON
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    stream: Iterator[bytes] | None = None
-
-    @classmethod
-    def json(cls, value: Any, status: int = 200, content_type: str = JSON) -> Response:
-        return cls(status, json.dumps(value, separators=(",", ":")).encode(), content_type)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a resource path names: ``/apis/apps/v1/namespaces/ns/deployments/web/scale``."""
-
-    resource: Resource
-    namespace: str | None
-    name: str | None
-    subresource: str | None
-
-
-def manager_of(req: Request, default_operation: str = "") -> str:
-    """The field manager: the ``fieldManager`` parameter, else the User-Agent's program name."""
-    explicit = req.query.get("fieldManager")
-    if explicit:
-        return explicit
-    agent = req.headers.get("user-agent", "unknown")
-    return agent.split("/", 1)[0] or "unknown"
-
-
-def decode_body(req: Request) -> Any:
-    """The request body as a value; a 400 names what cannot be read."""
-    if len(req.body) > MAX_BODY:
-        raise ApiError(413, "Request entity too large: limit is 3145728")
-    if req.content_type == PROTOBUF:
-        from sandbox.kube import protobuf
-
-        return protobuf.decode(req.body)
-    try:
-        text = req.body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ApiError.bad_request(f"invalid request body: not UTF-8 ({exc.reason})") from exc
-    if not text.strip():
-        raise ApiError.bad_request("the request body is empty")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        if req.content_type == "application/apply-patch+yaml":
-            raise ApiError.bad_request(
-                f"error decoding YAML: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
-        raise ApiError.bad_request(
-            f"couldn't get version/kind; json parse error: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-
-
-def _is_table(accept: str) -> bool:
-    return "as=Table" in accept.replace(" ", "")
 
 
 def _drop_nulls(value: Any) -> None:
@@ -132,12 +51,6 @@ def _drop_nulls(value: Any) -> None:
     elif isinstance(value, list):
         for child in value:
             _drop_nulls(child)
-
-
-def warning_header(text: str) -> tuple[str, str]:
-    """A ``Warning`` header as the apiserver sends it (RFC 7234 quoting, which kubectl parses)."""
-    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
-    return "Warning", f'299 - "{quoted}"'
 
 
 def _strip_owned(meta: dict[str, Any]) -> None:
@@ -253,7 +166,7 @@ class Api:
                     raise ApiError(404, "the server could not find the requested resource")
                 return self._create(req, r, ns or "", dry_run)
             if req.method == "DELETE":
-                return self._delete_collection(req, r, t.namespace, dry_run)
+                return delete_collection(self, req, r, t.namespace, dry_run)
             raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
         name = t.name
         namespace = ns or ""
@@ -264,14 +177,14 @@ class Api:
 
             return log_response(self.cluster, req, namespace, name)
         if t.subresource == "eviction" and req.method == "POST":
-            self._delete(req, r, namespace, name, dry_run)
+            delete_object(self, req, r, namespace, name, dry_run)
             return Response.json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}, 201)
         match req.method:
             case "GET":
                 obj = self.store.get(r.plural, namespace, name)
                 if t.subresource == "scale":
                     return Response.json(scale_of(r, obj))
-                if _is_table(req.accept):
+                if is_table(req.accept):
                     return Response.json(self._table(req, r, [obj]))
                 return Response.json(obj)
             case "PUT":
@@ -285,7 +198,7 @@ class Api:
                 patched.headers += [warning_header(w) for w in dict.fromkeys(warnings)]
                 return patched
             case "DELETE":
-                return Response.json(self._delete(req, r, namespace, name, dry_run))
+                return Response.json(delete_object(self, req, r, namespace, name, dry_run))
         raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
 
     def _table(self, req: Request, r: Resource, items: list[Obj], rv: str = "") -> dict[str, Any]:
@@ -300,7 +213,7 @@ class Api:
         items, rv = self.store.list(
             r.plural, namespace, lambda o: labels.matches(o["metadata"].get("labels")) and fields(o)
         )
-        if _is_table(req.accept):
+        if is_table(req.accept):
             return Response.json(self._table(req, r, items, str(rv)))
         return Response.json({"kind": f"{r.kind}List", "apiVersion": r.api_version,
                               "metadata": {"resourceVersion": str(rv)}, "items": items})
@@ -460,77 +373,6 @@ class Api:
         new["spec"]["replicas"] = replicas
         stored = self.write_update(req, r, old, new, "scale", dry_run)
         return scale_of(r, stored)
-
-    # -- deletes -------------------------------------------------------------------------------------
-
-    def _delete_options(self, req: Request) -> dict[str, Any]:
-        options: dict[str, Any] = {}
-        if req.body.strip():
-            body = decode_body(req)
-            if isinstance(body, dict):
-                options = body
-        for key in ("propagationPolicy", "gracePeriodSeconds"):
-            if key in req.query:
-                options[key] = req.query[key]
-        return options
-
-    def _delete(self, req: Request, r: Resource, namespace: str, name: str, dry_run: bool) -> Obj:
-        options = self._delete_options(req)
-        policy = options.get("propagationPolicy") or ("Orphan" if options.get("orphanDependents") else "Background")
-        if policy not in ("Background", "Foreground", "Orphan"):
-            raise ApiError.invalid("DeleteOptions", "", [(
-                "propagationPolicy", f'Unsupported value: "{policy}": supported values: "Foreground", '
-                                     '"Background", "Orphan", "nil"')])
-        grace = options.get("gracePeriodSeconds")
-        if grace not in (None, ""):
-            try:
-                grace = int(grace)
-            except (TypeError, ValueError) as exc:
-                raise ApiError.bad_request(f"invalid gracePeriodSeconds: {grace}") from exc
-        preconditions = options.get("preconditions")
-        uid = preconditions.get("uid") if isinstance(preconditions, dict) else None
-        current = self.store.get(r.plural, namespace, name)
-        if dry_run:
-            return current
-        if r.kind == "Pod" and not current["metadata"].get("deletionTimestamp"):
-            default_grace = current["spec"].get("terminationGracePeriodSeconds", 30)
-            seconds = int(grace) if grace not in (None, "") else int(default_grace)
-            if seconds > 0 and current.get("spec", {}).get("nodeName"):
-                def mark(pod: Obj) -> None:
-                    pod["metadata"]["deletionTimestamp"] = rfc3339(self.cluster.clock.now() + seconds)
-                    pod["metadata"]["deletionGracePeriodSeconds"] = seconds
-                marked = self.store.mutate(r.plural, namespace, name, mark)
-                if policy != "Background" and marked is not None:
-                    return marked
-                return marked or current
-        if r.kind == "Namespace":
-            if name in ("default", "kube-system", "kube-public"):
-                raise ApiError(403, f'namespaces "{name}" is forbidden: this namespace may not be deleted')
-
-            def mark_namespace(ns: Obj) -> None:
-                ns["metadata"].setdefault("deletionTimestamp", rfc3339(self.cluster.clock.now()))
-
-            def terminate(ns: Obj) -> None:
-                ns.setdefault("status", {})["phase"] = "Terminating"
-            self.store.mutate(r.plural, namespace, name, mark_namespace)
-            return self.store.mutate_status(r.plural, namespace, name, terminate) or current
-        finalizers = {"Orphan": ("orphan",), "Foreground": ("foregroundDeletion",)}.get(policy, ())
-        return self.store.delete(r.plural, namespace, name, finalizers=finalizers, uid=uid)
-
-    def _delete_collection(self, req: Request, r: Resource, namespace: str | None, dry_run: bool) -> Response:
-        labels = parse_label_selector(req.query.get("labelSelector"))
-        fields = parse_field_selector(req.query.get("fieldSelector"), r.plural)
-        items, _rv = self.store.list(r.plural, namespace, lambda o: labels.matches(o["metadata"].get("labels"))
-                                     and fields(o))
-        deleted = []
-        for obj in items:
-            meta = obj["metadata"]
-            try:
-                deleted.append(self._delete(req, r, meta.get("namespace", ""), meta["name"], dry_run))
-            except ApiError:
-                continue
-        return Response.json({"kind": f"{r.kind}List", "apiVersion": r.api_version, "metadata": {},
-                              "items": deleted})
 
 
 def scale_of(r: Resource, obj: Obj) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from sandbox.kube.resources import Resource
 from sandbox.kube.store import Obj
 
 if TYPE_CHECKING:
-    from sandbox.kube.api import Api, Request
+    from sandbox.kube.api import Api
+    from sandbox.kube.wire import Request
 
 PATCH_TYPES = (
     "application/json-patch+json",
@@ -47,7 +48,8 @@ def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str,
 
     Texts of unknown fields dropped from the result (``fieldValidation=Warn``) are added to ``warnings``.
     """
-    from sandbox.kube.api import decode_body, scale_of
+    from sandbox.kube.api import scale_of
+    from sandbox.kube.wire import decode_body
 
     kind = req.content_type
     if kind not in PATCH_TYPES:
@@ -93,8 +95,8 @@ def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str,
 
 def _server_side_apply(api: Api, req: Request, r: Resource, namespace: str, name: str, sub: str | None,
                        body: Any, definition: str, dry_run: bool) -> Obj:
-    from sandbox.kube.api import manager_of
     from sandbox.kube.apply import server_side_apply
+    from sandbox.kube.wire import manager_of
 
     if not req.query.get("fieldManager"):
         raise ApiError.bad_request("PATCH, application/apply-patch+yaml requires fieldManager to be set")

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from sandbox.kube.errors import ApiError
 
 if TYPE_CHECKING:
-    from sandbox.kube.api import Request, Response
     from sandbox.kube.cluster import Cluster
+    from sandbox.kube.wire import Request, Response
 
 MAX_LINES = 2000
 
@@ -52,7 +52,7 @@ class LogBook:
 
 def log_response(cluster: Cluster, req: Request, namespace: str, name: str) -> Response:
     """``GET .../pods/{name}/log``: the container's lines, or a stream of them with ``follow``."""
-    from sandbox.kube.api import Response
+    from sandbox.kube.wire import Response
 
     pod = cluster.store.get("pods", namespace, name)
     containers = [c.get("name", "") for c in pod.get("spec", {}).get("containers") or []]

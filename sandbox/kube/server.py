@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
-from sandbox.kube.api import MAX_BODY, Request, Response
 from sandbox.kube.errors import ApiError
+from sandbox.kube.wire import MAX_BODY, Request, Response
 
 if TYPE_CHECKING:
     from sandbox.kube.api import Api

@@ -19,8 +19,8 @@ from sandbox.kube.selectors import parse_field_selector, parse_label_selector
 from sandbox.kube.store import Obj
 
 if TYPE_CHECKING:
-    from sandbox.kube.api import Request, Response
     from sandbox.kube.cluster import Cluster
+    from sandbox.kube.wire import Request, Response
 
 BOOKMARK_EVERY = 5.0
 DEFAULT_TIMEOUT = 1800.0
@@ -33,7 +33,7 @@ def _line(event_type: str, obj: Any) -> bytes:
 
 def watch_response(cluster: Cluster, req: Request, r: Resource, namespace: str | None) -> Response:
     """The streaming response of a watch; the generator runs in the server's connection thread."""
-    from sandbox.kube.api import Response
+    from sandbox.kube.wire import Response
 
     labels = parse_label_selector(req.query.get("labelSelector"))
     fields = parse_field_selector(req.query.get("fieldSelector"), r.plural)

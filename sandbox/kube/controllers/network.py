@@ -49,6 +49,7 @@ def reconcile(cluster: Cluster) -> None:
         subsets: list[dict[str, Any]] = []
         slice_endpoints: list[dict[str, Any]] = []
         slice_ports: list[dict[str, Any]] = []
+        subset_ports: list[dict[str, Any]] = []
         for port in ports:
             entry = {"port": None, "protocol": port.get("protocol", "TCP")}
             if port.get("name"):
@@ -58,11 +59,14 @@ def reconcile(cluster: Cluster) -> None:
             numbers = [n for n in (_target_port(port, p) for p in pods) if n is not None]
             fallback = port.get("targetPort") if isinstance(port.get("targetPort"), int) else port.get("port")
             entry["port"] = min(numbers) if numbers else fallback
-            slice_ports.append({k: entry[k] for k in ("name", "port", "protocol", "appProtocol") if k in entry})
+            # An EndpointSlice port always has a name ("" for an unnamed one: kubectl describe needs it).
+            slice_ports.append({"name": entry.get("name", ""),
+                                **{k: entry[k] for k in ("port", "protocol", "appProtocol") if k in entry}})
+            subset_ports.append({k: entry[k] for k in ("name", "port", "protocol", "appProtocol") if k in entry})
         ready = sorted((p for p in pods if pod_ready(p)), key=lambda p: p["status"]["podIP"])
         unready = sorted((p for p in pods if not pod_ready(p)), key=lambda p: p["status"]["podIP"])
         if pods:
-            subset: dict[str, Any] = {"ports": slice_ports}
+            subset: dict[str, Any] = {"ports": subset_ports}
             if ready:
                 subset["addresses"] = [_address(p) for p in ready]
             if unready:

@@ -8,13 +8,13 @@ What a container does comes from ``containers.behaviour``.
 
 from __future__ import annotations
 
-import base64
 import copy
 from typing import TYPE_CHECKING, Any
 
 from sandbox.kube.clock import parse_time, rfc3339
 from sandbox.kube.controllers.common import condition, meta, now_text, record_event, replace_status, set_condition
 from sandbox.kube.controllers.containers import Behaviour, behaviour
+from sandbox.kube.controllers.environment import container_env, mounted_files
 from sandbox.kube.errors import ApiError
 from sandbox.kube.store import Obj
 
@@ -127,95 +127,6 @@ def _pod_ip(cluster: Cluster, node_name: str) -> str:
         if candidate not in used:
             return candidate
     return f"10.244.{index}.254"
-
-
-def _lookup_data(cluster: Cluster, kind: str, namespace: str, name: str) -> dict[str, str] | None:
-    plural = "configmaps" if kind == "configmap" else "secrets"
-    obj = cluster.store.peek(plural, namespace, name)
-    if obj is None:
-        return None
-    data = dict(obj.get("data") or {})
-    if plural == "secrets":
-        decoded = {}
-        for key, value in data.items():
-            try:
-                decoded[key] = base64.b64decode(str(value)).decode("utf-8", "replace")
-            except ValueError:
-                decoded[key] = ""
-        return decoded
-    return {k: str(v) for k, v in data.items()}
-
-
-def container_env(cluster: Cluster, pod: Obj, container: dict[str, Any]) -> tuple[dict[str, str], str | None]:
-    """The environment a container sees, or the CreateContainerConfigError message."""
-    namespace = meta(pod)["namespace"]
-    env: dict[str, str] = {"HOSTNAME": meta(pod)["name"], "KUBERNETES_SERVICE_HOST": "10.96.0.1",
-                           "KUBERNETES_SERVICE_PORT": "443"}
-    for source in container.get("envFrom") or []:
-        for kind, key in (("configmap", "configMapRef"), ("secret", "secretRef")):
-            ref = source.get(key)
-            if isinstance(ref, dict):
-                data = _lookup_data(cluster, kind, namespace, str(ref.get("name")))
-                if data is None:
-                    if ref.get("optional"):
-                        continue
-                    return env, f'{kind} "{ref.get("name")}" not found'
-                prefix = str(source.get("prefix") or "")
-                env.update({prefix + k: v for k, v in data.items()})
-    for item in container.get("env") or []:
-        name = str(item.get("name", ""))
-        if "value" in item:
-            env[name] = str(item["value"])
-            continue
-        value_from = item.get("valueFrom") or {}
-        for kind, key in (("configmap", "configMapKeyRef"), ("secret", "secretKeyRef")):
-            ref = value_from.get(key)
-            if isinstance(ref, dict):
-                data = _lookup_data(cluster, kind, namespace, str(ref.get("name")))
-                if data is None or str(ref.get("key")) not in data:
-                    if ref.get("optional"):
-                        break
-                    if data is None:
-                        return env, f'{kind} "{ref.get("name")}" not found'
-                    return env, f"couldn't find key {ref.get('key')} in {kind.replace('map', 'Map').capitalize()} " \
-                                f"{namespace}/{ref.get('name')}"
-                env[name] = data[str(ref.get("key"))]
-        field_ref = value_from.get("fieldRef")
-        if isinstance(field_ref, dict):
-            path = str(field_ref.get("fieldPath", ""))
-            env[name] = {"metadata.name": meta(pod)["name"], "metadata.namespace": namespace,
-                         "spec.nodeName": pod["spec"].get("nodeName", ""),
-                         "status.podIP": pod.get("status", {}).get("podIP", "")}.get(path, "")
-    return env, None
-
-
-def mounted_files(cluster: Cluster, pod: Obj, container: dict[str, Any]) -> tuple[dict[str, str], str | None]:
-    """The files of ConfigMap and Secret volumes as the container sees them, or the FailedMount message."""
-    namespace = meta(pod)["namespace"]
-    volumes = {v.get("name"): v for v in pod["spec"].get("volumes") or []}
-    files: dict[str, str] = {}
-    for mount in container.get("volumeMounts") or []:
-        volume = volumes.get(mount.get("name"))
-        if volume is None:
-            continue
-        for kind, key, name_key in (("configmap", "configMap", "name"), ("secret", "secret", "secretName")):
-            source = volume.get(key)
-            if not isinstance(source, dict):
-                continue
-            data = _lookup_data(cluster, kind, namespace, str(source.get(name_key)))
-            if data is None:
-                if source.get("optional"):
-                    continue
-                return files, (f'MountVolume.SetUp failed for volume "{volume.get("name")}" : {kind} '
-                               f'"{source.get(name_key)}" not found')
-            items = source.get("items")
-            chosen = {str(i.get("path")): data.get(str(i.get("key")), "") for i in items} if items else data
-            base = str(mount.get("mountPath", "")).rstrip("/")
-            if mount.get("subPath"):
-                files[base] = chosen.get(str(mount["subPath"]), "")
-            else:
-                files.update({f"{base}/{k}": v for k, v in chosen.items()})
-    return files, None
 
 
 def _restart_delay(restarts: int) -> float:
