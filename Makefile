@@ -36,7 +36,7 @@ system:
 	fi
 
 lint: venv
-	$(BIN)/ruff check trainer sandbox tests bench
+	$(BIN)/ruff check trainer sandbox tests bench tools
 	$(BIN)/trainer lint
 
 typecheck: venv

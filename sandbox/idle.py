@@ -113,39 +113,46 @@ class IdleProbe:
             threads = len(os.listdir(f"/proc/{pid}/task"))
         except OSError:
             threads = 1
-        if threads > 1:
-            # A Go program (kubectl) waits for a server in epoll on its main thread: only a thread
-            # waiting for the terminal or a child says it waits for the user.
-            return self._threads_state(pid)
+        verdict, call = self._call_state(f"/proc/{pid}/syscall", pid)
+        if threads == 1 or verdict is not Idle.IDLE:
+            return verdict if threads == 1 else self._threads_state(pid)
+        # Several threads: vim keeps a timer thread and waits for keys on its main thread, while a Go
+        # program (kubectl) waits for a server's reply in epoll there. Only a wait that involves the
+        # terminal (or a child, or a signal) is a wait for the user.
+        if call is not None and _on_terminal(pid, *call):
+            return Idle.IDLE
+        return self._threads_state(pid)
+
+    def _call_state(self, path: str, pid: int) -> tuple[Idle, tuple[str, list[int]] | None]:
+        """The state one thread's current system call says, and that call (name, arguments)."""
         try:
-            with open(f"/proc/{pid}/syscall", "rb") as f:
+            with open(path, "rb") as f:
                 text = f.read().decode()
         except ProcessLookupError:
-            return Idle.IDLE  # gone since listed: it is not busy
+            return Idle.IDLE, None  # gone since listed: it is not busy
         except OSError:
-            return Idle.UNKNOWN
+            return Idle.UNKNOWN, None
         fields = text.split()
         if not fields or fields[0] == "running" or fields[0] == "-1":
-            return Idle.BUSY
+            return Idle.BUSY, None
         try:
             number = int(fields[0])
             args = [int(a, 16) for a in fields[1:7]]
         except ValueError:
-            return Idle.UNKNOWN
+            return Idle.UNKNOWN, None
         known = self._table.get(number)
         if known is None:
-            return Idle.BUSY  # e.g. nanosleep, write: the program is doing something
-        _name, index, form = known
+            return Idle.BUSY, None  # e.g. nanosleep, write: the program is doing something
+        name, index, form = known
         if form == "none":
-            return Idle.IDLE
+            return Idle.IDLE, (name, args)
         timeout = _timeout_seconds(pid, form, args[index])
         if timeout is None:
-            return Idle.UNKNOWN
-        return Idle.IDLE if timeout < 0 or timeout >= LONG_TIMEOUT_S else Idle.BUSY
-
+            return Idle.UNKNOWN, None
+        return (Idle.IDLE if timeout < 0 or timeout >= LONG_TIMEOUT_S else Idle.BUSY), (name, args)
 
     def _threads_state(self, pid: int) -> Idle:
-        """IDLE when some thread waits for the user or a child (no timeout) and none is running.
+        """IDLE when some thread waits for the terminal or a child (no timeout) and none is running.
 
         A Go program waiting for a network reply has threads in futex and epoll only: that is BUSY, so
         a replay waits for kubectl's answer; ``kubectl edit`` has one in ``waitid`` for the editor.
@@ -153,8 +160,6 @@ class IdleProbe:
         try:
             tids = os.listdir(f"/proc/{pid}/task")
         except OSError:
-            return Idle.BUSY
-        if len(tids) < 2:
             return Idle.BUSY
         waiting = False
         for tid in tids:
@@ -167,16 +172,47 @@ class IdleProbe:
                 return Idle.BUSY
             try:
                 known = self._table.get(int(fields[0]))
+                args = [int(a, 16) for a in fields[1:7]]
             except ValueError:
                 return Idle.UNKNOWN
-            if known is not None and known[0] in USER_WAITS:
-                waiting = True
-            elif known is not None and known[0] in ("read", "readv") and len(fields) > 1:
-                # A read only waits for the user on the terminal (a file or pipe read ends by itself).
-                with contextlib.suppress(OSError, ValueError):
-                    target = os.readlink(f"/proc/{pid}/fd/{int(fields[1], 16)}")
-                    waiting = waiting or target.startswith(("/dev/pts/", "/dev/tty"))
+            if known is not None and known[0] in ("read", "readv", *USER_WAITS):
+                waiting = waiting or _on_terminal(pid, known[0], args)
         return Idle.IDLE if waiting else Idle.BUSY
+
+
+def _is_terminal(pid: int, fd: int) -> bool:
+    try:
+        return os.readlink(f"/proc/{pid}/fd/{fd}").startswith(("/dev/pts/", "/dev/tty", "/dev/console"))
+    except OSError:
+        return False
+
+
+def _on_terminal(pid: int, name: str, args: list[int]) -> bool:
+    """Whether a blocked call waits for the terminal, a child or a signal (not a file, pipe or socket)."""
+    if name in USER_WAITS:
+        return True
+    if name in ("read", "readv"):
+        return _is_terminal(pid, args[0])
+    if name in ("select", "pselect6"):
+        return any(_is_terminal(pid, fd) for fd in range(min(args[0], 64)))
+    if name in ("poll", "ppoll"):
+        count = min(args[1], 64)
+        try:
+            with open(f"/proc/{pid}/mem", "rb") as mem:
+                mem.seek(args[0])
+                raw = mem.read(8 * count)
+        except (OSError, ValueError, OverflowError):
+            return False
+        fds = [struct.unpack_from("i", raw, 8 * i)[0] for i in range(len(raw) // 8)]
+        return any(fd >= 0 and _is_terminal(pid, fd) for fd in fds)
+    if name.startswith("epoll"):
+        try:
+            with open(f"/proc/{pid}/fdinfo/{args[0]}", encoding="ascii", errors="replace") as info:
+                watched = [int(line.split()[1]) for line in info if line.startswith("tfd:")]
+        except (OSError, ValueError, IndexError):
+            return False
+        return any(_is_terminal(pid, fd) for fd in watched)
+    return False
 
 
 def _timeout_seconds(pid: int, form: str, value: int) -> float | None:
