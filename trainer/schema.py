@@ -23,6 +23,12 @@ _TEXT: dict[str, Any] = {
     "description": "A learner-facing text in English and Korean.",
 }
 _SCALAR: dict[str, Any] = {"type": ["string", "integer", "number", "boolean"]}
+#: Check arguments that are mappings (kubectl checks: field path -> value, label -> value).
+_MAPPING_ARGS: dict[str, Any] = {
+    "fields": {"type": "object", "description": "Field path (spec.replicas, metadata.labels[app]) -> value."},
+    "labels": {"type": "object", "additionalProperties": _SCALAR},
+    "where": {"type": "object", "description": "Field path -> value every counted object has."},
+}
 _KEYS: dict[str, Any] = {
     "description": "Keys in Vim notation (`dd`, `<Esc>`, `:wq<CR>`), or a mapping engine -> keys.",
     "oneOf": [{"type": "string"},
@@ -89,7 +95,7 @@ def _check_schema(per_kind: bool = True) -> dict[str, Any]:
     for kind in CHECKS.values():
         props: dict[str, Any] = dict(common)
         for arg in (*kind.required, *kind.optional, *kind.one_of):
-            props[arg] = _SCALAR
+            props[arg] = _MAPPING_ARGS.get(arg, _SCALAR)
         props["kind"] = {"const": kind.name, "description": kind.summary}
         variants.append({"if": {"properties": {"kind": {"const": kind.name}}},
                          "then": {"required": list(kind.required), "properties": props,

@@ -64,7 +64,7 @@ UI: dict[str, Text] = {
     "kind_shell": Text("shell", "셸"),
     "kind_vi": Text("vi", "vi"),
     "kind_quiz": Text("quiz", "퀴즈"),
-    "kind_kubectl": Text("kubectl", "kubectl"),
+    "kind_kubectl": Text("kubectl", "쿠버네티스"),
     "streak": Text("Streak: {days} days", "연속 학습: {days}일"),
 }
 
