@@ -144,6 +144,10 @@ class IdleProbe:
         if known is None:
             return Idle.BUSY, None  # e.g. nanosleep, write: the program is doing something
         name, index, form = known
+        if name in ("read", "readv") and not _is_terminal(pid, args[0]):
+            # Blocked on a pipe or socket: waiting for another program (awk behind a kubectl that is
+            # still talking to its server), not for the user.
+            return Idle.BUSY, (name, args)
         if form == "none":
             return Idle.IDLE, (name, args)
         timeout = _timeout_seconds(pid, form, args[index])
