@@ -97,7 +97,7 @@ class NamespaceGuard:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.upstream = upstream
         self._server.namespace = namespace
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="namespace-guard", daemon=True)
 
     @property
