@@ -120,3 +120,29 @@ def test_guard_refuses_writes_outside_the_namespace() -> None:
     assert "cluster-scoped" in (refusal("DELETE", "/api/v1/namespaces/trainer-a", "trainer-a") or "")
     assert "namespace kube-system" in (refusal("DELETE", "/api/v1/namespaces/kube-system/pods/x", "trainer-a") or "")
     assert "cluster-scoped" in (refusal("PATCH", "/api/v1/nodes/node-1", "trainer-a") or "")
+
+
+def test_shipped_drills_verify_on_a_learners_cluster(tmp_path: Path) -> None:
+    """A sample of the kubectl pack (edit in vi, expose, apply, a job) through kubectl proxy and the guard."""
+    import io
+
+    from conftest import PACKS
+    from sandbox.kube.cluster import ScaledClock
+    from trainer.cli import main
+
+    learners = Cluster(ScaledClock(10.0)).start()
+    try:
+        kubeconfig = learners.write_kubeconfig(tmp_path / "config")
+        out = io.StringIO()
+        code = main(["--packs", str(PACKS), "--kubeconfig", str(kubeconfig), "verify", "kube-deploy-edit",
+                     "kube-svc-expose", "kube-config-cm-declarative", "kube-job-create", "kube-ns-pod",
+                     "--shell", "ksh93", "--editor", "nvi", "--jobs", "2"], env={}, out=out)
+        text = out.getvalue()
+        assert code == 0, text
+        assert " 0 failed" in text and "skip kube-ns-pod" in text and "only on the practice cluster" in text
+        deadline = time.monotonic() + 30  # every drill's namespace is deleted (it terminates in the background)
+        while [ns for ns in learners.store.list("namespaces")[0] if ns["metadata"]["name"].startswith("trainer-")]:
+            assert time.monotonic() < deadline, "a drill's namespace was left behind"
+            time.sleep(0.1)
+    finally:
+        learners.stop()

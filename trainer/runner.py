@@ -99,8 +99,8 @@ class Engines:
         if "bwrap" in exercise.requires and not self.sandboxed:
             return "needs bubblewrap isolation, which is not usable here (see `trainer doctor`)"
         if "practice-cluster" in exercise.requires and self.kube.kubeconfig is not None:
-            return ("writes cluster-scoped objects, so it runs only on the practice cluster "
-                    "(start the trainer without --kubeconfig)")
+            return ("needs what only the practice cluster offers (cluster-scoped writes, its known nodes), so it "
+                    "runs only on the practice cluster (start the trainer without --kubeconfig)")
         return None
 
     def engine_for(self, kind: str) -> str:
