@@ -213,7 +213,8 @@ class Store:
             self._record("MODIFIED", plural, obj)
             return obj
 
-    def mutate(self, plural: str, namespace: str, name: str, change: Callable[[Obj], None]) -> Obj | None:
+    def mutate(self, plural: str, namespace: str, name: str, change: Callable[[Obj], None], *,
+               status_only: bool = False) -> Obj | None:
         """Change a copy of an object under the lock and store it (controllers use this); None if gone."""
         with self._lock:
             current = self._objects.get((plural, namespace, name))
@@ -221,16 +222,11 @@ class Store:
                 return None
             obj = copy.deepcopy(current)
             change(obj)
-            return self.update(plural, obj, check_version=False)
+            return self.update(plural, obj, check_version=False, status_only=status_only)
 
     def mutate_status(self, plural: str, namespace: str, name: str, change: Callable[[Obj], None]) -> Obj | None:
-        with self._lock:
-            current = self._objects.get((plural, namespace, name))
-            if current is None:
-                return None
-            obj = copy.deepcopy(current)
-            change(obj)
-            return self.update(plural, obj, check_version=False, status_only=True)
+        """``mutate`` through the status subresource: only the status changes."""
+        return self.mutate(plural, namespace, name, change, status_only=True)
 
     def delete(self, plural: str, namespace: str, name: str, *, finalizers: tuple[str, ...] = (),
                dry_run: bool = False, uid: str | None = None) -> Obj:
