@@ -11,6 +11,7 @@ A target gives the sandbox a kubeconfig, creates the setup's objects, reads what
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import subprocess
@@ -165,10 +166,9 @@ class RealTarget:
 
     def close(self) -> None:
         try:
-            self.client.request("DELETE", f"/api/v1/namespaces/{self.namespace}",
-                                query="propagationPolicy=Background")
-        except TrainerError:
-            pass
+            with contextlib.suppress(TrainerError):  # an unreachable cluster still gets its proxy stopped
+                self.client.request("DELETE", f"/api/v1/namespaces/{self.namespace}",
+                                    query="propagationPolicy=Background")
         finally:
             self.guard.stop()
             self._proxy.terminate()

@@ -58,10 +58,7 @@ def delete_object(api: Api, req: Request, r: Resource, namespace: str, name: str
             def mark(pod: Obj) -> None:
                 pod["metadata"]["deletionTimestamp"] = rfc3339(api.cluster.clock.now() + seconds)
                 pod["metadata"]["deletionGracePeriodSeconds"] = seconds
-            marked = api.store.mutate(r.plural, namespace, name, mark)
-            if policy != "Background" and marked is not None:
-                return marked
-            return marked or current
+            return api.store.mutate(r.plural, namespace, name, mark) or current
     if r.kind == "Namespace":
         if name in ("default", "kube-system", "kube-public"):
             raise ApiError(403, f'namespaces "{name}" is forbidden: this namespace may not be deleted')

@@ -87,7 +87,7 @@ def watch_response(cluster: Cluster, req: Request, r: Resource, namespace: str |
             for obj in items:
                 selected.add(obj["metadata"]["uid"])
                 yield _line("ADDED", render(obj))
-            if (initial and bookmarks) or initial:
+            if initial:  # the end of the initial events, with or without allowWatchBookmarks
                 yield bookmark(version, end_of_initial=True)
         else:
             version = start

@@ -63,13 +63,11 @@ class Target:
     subresource: str | None
 
 
-def manager_of(req: Request, default_operation: str = "") -> str:
-    """The field manager: the ``fieldManager`` parameter, else the User-Agent's program name."""
-    explicit = req.query.get("fieldManager")
-    if explicit:
-        return explicit
-    agent = req.headers.get("user-agent", "unknown")
-    return agent.split("/", 1)[0] or "unknown"
+def manager_of(req: Request) -> str:
+    """The field manager of a request (see ``managed.manager_name``)."""
+    from sandbox.kube.managed import manager_name
+
+    return manager_name(req.query.get("fieldManager", ""), req.headers.get("user-agent", "")) or "unknown"
 
 
 def decode_body(req: Request) -> Any:
