@@ -5,8 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := ksh93u+m nvi bubblewrap ncal sysvbanner
-ENGINES      := ksh93 nvi bwrap cal banner
+APT_PACKAGES := ksh93u+m nvi vim bubblewrap ncal sysvbanner tmux openssl
+ENGINES      := ksh93 nvi vim bwrap cal banner tmux openssl
 
 .PHONY: run test lint typecheck pytest system venv clean
 
@@ -31,6 +31,9 @@ system:
 	  echo "engines: installing$$missing with apt"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	elif [ -n "$${CI:-}" ]; then \
+	  echo "engines: missing$$missing; CI needs them all: install the packages $(APT_PACKAGES) (as root, make does)" >&2; \
+	  exit 1; \
 	else \
 	  echo "engines: missing$$missing; install the packages $(APT_PACKAGES) (the trainer falls back to bash, vim and no isolation)"; \
 	fi

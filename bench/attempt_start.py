@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 
 import ptyprocess
+from _figures import add_figures_option, write_figures
 
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, bwrap_usable
@@ -38,6 +39,7 @@ ROWS, COLUMNS = 24, 80
 START_TIMEOUT_S = 10.0
 TARGET_MS = 50.0
 TARGET_RATIO = 3.0
+BARE_PROMPT = "bare-ksh$ "
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -71,13 +73,16 @@ def start_sandboxed(exe: str, isolation: Isolation) -> tuple[float, float, float
 
 def start_bare(exe: str, home: str) -> tuple[float, float, float]:
     """``ksh93 -i`` under ptyprocess until its first prompt: (seconds, of which spawning, teardown)."""
-    env = {"TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    # The prompt and start-up file are set, not inherited: as root ksh93's own prompt is "# ", and the
+    # caller's ENV or ~/.kshrc would change what is measured.
+    env = {"TERM": "xterm", "HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PS1": BARE_PROMPT,
+           "ENV": "/dev/null"}
     started = time.perf_counter()
     proc = ptyprocess.PtyProcess.spawn([exe, "-i"], cwd=home, env=env, dimensions=(ROWS, COLUMNS))
     spawned = time.perf_counter()
     output = b""
     try:
-        while not output.endswith((b"$ ", b"# ")):
+        while BARE_PROMPT.encode() not in output:
             ready, _, _ = select.select([proc.fd], [], [], START_TIMEOUT_S)
             if not ready:
                 raise SandboxError(f"bare ksh93 showed no prompt: {output!r}")
@@ -98,6 +103,7 @@ def start_bare(exe: str, home: str) -> tuple[float, float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="6 runs instead of 30 (smoke run)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     runs = 6 if args.quick else 30
     try:
@@ -130,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
           "in the median)")
     for kind in kinds[:-1]:
         print(f"ratio {kind}/bare: {medians[kind] / medians['bare']:.2f}x")
+    write_figures(args.figures, {**{f"{kind} median ms": medians[kind] for kind in kinds},
+                                 **{f"ratio {kind}/bare": medians[kind] / medians["bare"] for kind in kinds[:-1]}})
     if "bwrap" in medians:
         ratio = medians["bwrap"] / medians["bare"]
         met = medians["bwrap"] < TARGET_MS and ratio < TARGET_RATIO

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import ptyprocess
 import pyte
+from _figures import add_figures_option, write_figures
 
 from sandbox.editors import find_editor, install_editor
 from sandbox.errors import SandboxError
@@ -205,12 +206,14 @@ def measure_editor(engine: str, plan: list[tuple[str, int]]) -> dict[str, list[f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one round of j/k instead of five (smoke run)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     plan = key_plan(FILE_LINES - 1, 1 if args.quick else 5)
     print(f"display path: key sent -> screen shows the response; {len(plan)} keys (j/k) per editor, "
           f"{ROWS}x{COLUMNS}, {FILE_LINES}-line file")
     print(f"{'editor':<18}{'setup':<16}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}")
     worst = 0.0
+    figures: dict[str, float] = {}
     for engine, label in (("nvi", "nvi"), ("vim", "vim -u NONE -C")):
         try:
             timed = measure_editor(engine, plan)
@@ -219,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for setup in SETUPS:
             values = timed[setup]
+            figures[f"{engine} {setup} median ms"] = percentile(values, 0.5) * 1e3
             print(f"{label:<18}{setup:<16}{percentile(values, 0.5) * 1e3:>10.3f}"
                   f"{percentile(values, 0.95) * 1e3:>9.3f}{max(values) * 1e3:>9.3f}")
         bare = timed["bare"]
@@ -228,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             if setup == "session":
                 worst = max(worst, median_ratio)
             print(f"{label:<18}ratio {setup}/bare: median {median_ratio:.2f}x, p95 {p95_ratio:.2f}x")
+    write_figures(args.figures, {**figures, "worst session/bare median ratio": worst})
     print(f"session/bare, worst median ratio {worst:.2f}x (target <= {TARGET_RATIO}x): "
           f"{'meets' if worst <= TARGET_RATIO else 'MISSES'} the target")
     return 0

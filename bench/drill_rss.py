@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 
+from _figures import add_figures_option, write_figures
 from _pty_terminal import PtyTerminal, clean_env
 
 from trainer.drill_screen import TASK_WIDTH
@@ -127,6 +128,7 @@ def baseline() -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one trainer and one baseline instead of five")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     runs = 1 if args.quick else 5
     keys = 30
@@ -155,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'baseline peak (VmHWM)':<42}{median(baselines, 'peak'):>8.1f} MB")
     print(f"ratio trainer drill RSS/baseline: {drill / idle:.2f}x (+{drill - idle:.1f} MB); "
           f"peak/baseline: {peak / idle:.2f}x")
+    write_figures(args.figures, {"prompt RSS MB": median(trainers, "prompt"), "drill RSS MB": drill,
+                                 "peak RSS MB": peak, "baseline RSS MB": idle, "ratio drill/baseline": drill / idle})
     print(f"target drill RSS < {TARGET_MB:.0f} MB: {'met' if drill < TARGET_MB else 'MISSED'} ({drill:.1f} MB, "
           f"peak {peak:.1f} MB)")
     return 0

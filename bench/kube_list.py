@@ -28,6 +28,8 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from _figures import add_figures_option, write_figures
+
 from sandbox.kube.cluster import Cluster
 from sandbox.kube.wire import Request
 
@@ -157,6 +159,7 @@ def timed(action: Callable[[], bytes]) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 pods and 4 runs instead of 1,000 and 20")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     pods, runs = (200, 4) if args.quick else (1000, 20)
     cluster = Cluster.simulated()
@@ -205,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     baseline = medians["json.dumps"]
     for name in ("list JSON", "list Table"):
         print(f"ratio {name}/json.dumps: {medians[name] / baseline:.2f}x")
+    write_figures(args.figures, {**{f"{name} ms": value for name, value in medians.items()},
+                                 **{f"ratio {name}/json.dumps": medians[name] / baseline
+                                    for name in ("list JSON", "list Table")}})
     worst = max(medians["list JSON"], medians["list Table"])
     verdict = "met" if worst < TARGET_MS else "MISSED"
     note = "" if pods == 1000 else f" (measured on {pods} pods; the target is for 1,000)"

@@ -29,6 +29,8 @@ import subprocess
 import sys
 from typing import Any
 
+from _figures import add_figures_option, write_figures
+
 TARGET_MB = 150.0
 TIMEOUT_S = 120.0
 NAMESPACES = [f"team-{n}" for n in range(10)]
@@ -173,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 objects instead of 5,000")
     parser.add_argument("--child", type=int, metavar="N", help=argparse.SUPPRESS)
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     if args.child is not None:
         return child(args.child)
@@ -201,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     ratio = figures["with objects"] / figures["baseline"]
     print(f"ratio holding the objects/baseline: {ratio:.2f}x")
     rss = figures["with objects"]
+    write_figures(args.figures, {**{f"{name} MB": figures[name] for name in ("baseline", "empty cluster",
+                                                                             "with objects", "after lists", "peak")},
+                                 "kB per object": held * 1024 / figures["created"],
+                                 "ratio with objects/baseline": ratio})
     note = "" if total == 5000 else f" (measured with {total:,} objects; the target is for 5,000)"
     print(f"target RSS holding the objects < {TARGET_MB:.0f} MB: {'met' if rss < TARGET_MB else 'MISSED'} "
           f"({rss:.1f} MB; peak {figures['peak']:.1f} MB){note}")

@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from _figures import add_figures_option, write_figures
+
 if TYPE_CHECKING:
     from sandbox.kube.cluster import Cluster
     from sandbox.kube.wire import Request, Response
@@ -189,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 cold runs and 4 warm runs instead of 10 and 20")
     parser.add_argument("--cold-child", action="store_true", help=argparse.SUPPRESS)
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     if args.cold_child:
         return cold_child()
@@ -238,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
           f"trip is {trip_ms:.1f} ms = {server_share * 100:.1f}% of version --client; the rest is kubectl's own "
           "get: kubeconfig, discovery cache, printing)")
     cluster_s = medians["cluster part"]
+    write_figures(args.figures, {**{f"{name} s": value for name, value in medians.items()},
+                                 "Api.handle ms": handle_ms, "round trip ms": trip_ms,
+                                 "ratio cold start/version": cold_ratio, "ratio warm get pods/version": warm_ratio})
     print(f"target cluster part < {TARGET_CLUSTER_S} s: {'met' if cluster_s < TARGET_CLUSTER_S else 'MISSED'} "
           f"({cluster_s:.3f} s)")
     print(f"target the server adds < {(TARGET_WARM_RATIO - 1) * 100:.0f}% to kubectl's time: "

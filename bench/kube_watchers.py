@@ -33,6 +33,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from _figures import add_figures_option, write_figures
+
 from sandbox.kube.cluster import Cluster
 
 WATCHERS = 20
@@ -150,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="40 writes per round instead of 200, 3,000 earlier "
                         "changes instead of 15,000")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     writes, history = (40, 3000) if args.quick else (200, 15000)
     long_log = f"{WATCHERS} watchers, long log: all seen"
@@ -196,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     ratio = medians[f"{WATCHERS} watchers: all seen"] / medians["no watchers: writes"]
     print(f"ratio all seen by {WATCHERS} watchers/writes without watchers: {ratio:.2f}x; after {history:,} "
           f"earlier changes: {medians[long_log] / medians['no watchers: writes']:.2f}x")
+    write_figures(args.figures, {**{f"{name} ms": value * 1000 for name, value in medians.items()},
+                                 "ratio all seen/writes": ratio, "threads left": len(left)})
     print(f"after stop: {len(left)} threads left besides the main one{': ' + ', '.join(left) if left else ''}")
     if left:
         print("kube watchers: cannot measure cleanly: threads left running")

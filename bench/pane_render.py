@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from _figures import add_figures_option, write_figures
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
@@ -228,6 +229,7 @@ def measure(exercise: Exercise, engines: Engines, keys: int) -> Driver:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="80 keys instead of 400 (smoke run)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     keys = 80 if args.quick else 400
     library = load_library(EXERCISES)
@@ -261,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         drawn, alone = percentile(driver.pane, q), percentile(driver.session, q)
         print(f"{label}: pane - session {(drawn - alone) * 1e3:.2f} ms, pane/session {drawn / alone:.2f}x")
     p95 = percentile(driver.pane, 0.95) * 1e3
+    write_figures(args.figures, {"pane p50 ms": percentile(driver.pane, 0.5) * 1e3, "pane p95 ms": p95,
+                                 "render p95 ms": percentile(driver.render, 0.95) * 1e3,
+                                 "session p95 ms": percentile(driver.session, 0.95) * 1e3,
+                                 "ratio pane/session p95": p95 / (percentile(driver.session, 0.95) * 1e3)})
     print(f"target pane p95 < {TARGET_P95_MS:.0f} ms at {PANE_ROWS}x{PANE_COLUMNS}: "
           f"{'met' if p95 < TARGET_P95_MS and sizes == {(PANE_COLUMNS, PANE_ROWS)} else 'MISSED'} "
           f"({p95:.2f} ms)")

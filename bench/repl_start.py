@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 
+from _figures import add_figures_option, write_figures
 from _pty_terminal import PtyTerminal, clean_env
 
 ROWS, COLUMNS = 24, 80
@@ -69,6 +70,7 @@ def run_python(code: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 runs instead of 10 (smoke run)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     runs = 2 if args.quick else 10
     baselines = {"import prompt_toolkit": "import prompt_toolkit", "python -c pass": "pass"}
@@ -104,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     trainer, baseline = medians["trainer"], medians["import prompt_toolkit"]
     print(f"trainer extra over `import prompt_toolkit`: {trainer - baseline:+.3f} s, "
           f"ratio trainer/baseline {trainer / baseline:.2f}x")
+    write_figures(args.figures, {**{f"{name} s": value for name, value in medians.items()},
+                                 "quit s": percentile(quits, 0.5),
+                                 "ratio trainer/import prompt_toolkit": trainer / baseline})
     print(f"target trainer start < {TARGET_S} s: {'met' if trainer < TARGET_S else 'MISSED'} ({trainer:.3f} s; "
           f"first run {medians['trainer, first run']:.3f} s)")
     return 0

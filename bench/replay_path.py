@@ -39,6 +39,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from _figures import add_figures_option, write_figures
+
 from sandbox.editors import editor_command, find_editor, install_editor
 from sandbox.errors import SandboxError
 from sandbox.isolation import SandboxRoot, SandboxUser
@@ -192,6 +194,7 @@ def replay(engine: str, exe: str, keys: Sequence[str], inserting: Sequence[bool]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 keys and a 30-key baseline (smoke run)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     count, baseline_count = (200, 30) if args.quick else (1000, 150)
     keys, inserting = key_mix(count)
@@ -199,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({sum(inserting)} leave insert mode on), baseline: first {baseline_count} keys with a "
           f"{QUIET_WINDOW_S * 1e3:.0f} ms quiet window")
     met = True
+    figures: dict[str, float] = {}
     for engine in ("vim", "nvi"):
         try:
             engine, exe = find_editor(engine)
@@ -223,11 +227,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{engine}: ratio wait_idle/quiet on the same {baseline_count} keys: "
               f"p50 {percentile(same, 0.5) / percentile(quiet_ms, 0.5):.2f}x, "
               f"p95 {percentile(same, 0.95) / percentile(quiet_ms, 0.95):.2f}x")
+        figures |= {f"{engine} wait_idle p50 ms": percentile(ms, 0.5),
+                    f"{engine} wait_idle p95 ms": percentile(ms, 0.95),
+                    f"{engine} quiet p50 ms": percentile(quiet_ms, 0.5),
+                    f"{engine} wrong snapshots": len(idle.wrong),
+                    f"{engine} ratio wait_idle/quiet p50": percentile(same, 0.5) / percentile(quiet_ms, 0.5)}
         for line in idle.wrong[:5]:
             print(f"  wrong ({engine}, wait_idle): {line}")
         for line in quiet.wrong[:3]:
             print(f"  wrong ({engine}, quiet window): {line}")
         met = met and percentile(ms, 0.95) < TARGET_P95_S * 1e3 and not idle.wrong
+    write_figures(args.figures, figures)
     print(f"target wait_idle p95 < {TARGET_P95_S * 1e3:.0f} ms and 0 wrong: {'met' if met else 'MISSED'}")
     return 0
 

@@ -17,9 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+from _figures import add_figures_option, write_figures
+
 from trainer.loader import load_library
 from trainer.runner import Engines
-from trainer.verify import Case, verify
+from trainer.verify import Case, plan, verify
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 TARGET_RATIO = 2.0
@@ -28,6 +30,7 @@ TARGET_RATIO = 2.0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one seed instead of two (smoke run)")
+    add_figures_option(parser)
     args = parser.parse_args(argv)
     library = load_library(EXERCISES)
     if library.errors:
@@ -39,18 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"verify throughput: {len(templates)} templates x {seeds} seeds = {len(templates) * seeds} exercises "
           f"from {EXERCISES}; shell {engines.shell}, editor {engines.editor}")
     rates = {}
+    failures = 0
     for jobs in (1, 2):
         started = time.perf_counter()
-        cases: list[Case] = verify(templates, seeds, engines, jobs=jobs)
+        cases: list[Case] = verify(plan(templates, seeds), engines, jobs=jobs)
         seconds = time.perf_counter() - started
         exercises = len(templates) * seeds
         failed = [c for c in cases if not c.ok]
         rates[jobs] = exercises / seconds
+        failures += len(failed)
         print(f"jobs {jobs}: {seconds:6.2f} s  {rates[jobs]:5.2f} exercises/s  {len(cases) / seconds:6.2f} attempts/s"
               f"  ({len(cases)} attempts, {len(failed)} failed, {sum(c.skipped for c in cases)} skipped)")
         for case in failed[:5]:
             print(f"  FAILED {case.name}: {case.message}")
     ratio = rates[2] / rates[1]
+    write_figures(args.figures, {"jobs 1 exercises/s": rates[1], "jobs 2 exercises/s": rates[2],
+                                 "ratio jobs2/jobs1": ratio, "failed cases": failures})
     print(f"ratio jobs2/jobs1: {ratio:.2f}x (ideal {TARGET_RATIO:.0f}x on two cores)")
     return 0
 

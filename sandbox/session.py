@@ -34,6 +34,19 @@ from sandbox.screen import Mark, Screen
 #: editors' ESC timeouts: vim 100 ms, nvi 300 ms at its default).
 QUIET_FALLBACK_S = 0.6
 READ_CHUNK = 4096
+#: How often a busy program is looked at again, by how long it has been busy without output: at
+#: once at first (most keys settle within a few ms), then less often (a kubectl waiting seconds for a
+#: rollout would otherwise cost the trainer a core in /proc reads). Output wakes the wait at once.
+BUSY_POLL_S = ((0.02, 0.0005), (0.2, 0.005), (float("inf"), 0.02))
+
+
+def _busy_poll(busy_for: float) -> float:
+    """The pause before looking again at a program busy for ``busy_for`` seconds without output.
+
+    >>> _busy_poll(0.0), _busy_poll(0.1), _busy_poll(3.0)
+    (0.0005, 0.005, 0.02)
+    """
+    return next(pause for limit, pause in BUSY_POLL_S if busy_for < limit)
 
 
 @dataclass(frozen=True)
@@ -189,6 +202,7 @@ class Session:
         """Pump until the program waits for input (seen twice in a row) or exits; False on timeout."""
         deadline = self._clock() + timeout
         in_a_row = 0
+        busy_since: float | None = None
         while self._clock() < deadline:
             got = self.pump(timeout=0.001 if in_a_row else 0.0)
             state = self.idle_state()
@@ -207,7 +221,9 @@ class Session:
                     return True
             else:
                 in_a_row = 0
-                self.pump(timeout=0.0005)
+                now = self._clock()
+                busy_since = now if busy_since is None or got else busy_since
+                self.pump(timeout=_busy_poll(now - busy_since))
         return False
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from conftest import VENV_KUBECTL
 from sandbox.kube.cluster import Cluster
-
-VENV_KUBECTL = Path(sys.executable).parent / "kubectl"
 
 
 def kubectl_binaries() -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import needs
 from kubectl_env import VENV_KUBECTL
 from trainer.cli import main
 from trainer.cluster_cli import cluster_status, cluster_up
@@ -33,7 +34,7 @@ def kubectl(kubeconfig: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.kube
-@pytest.mark.skipif(not VENV_KUBECTL.exists(), reason="kubectl is not installed")
+@needs("kubectl")
 def test_up_prints_a_kubeconfig_that_kubectl_uses_and_state_survives(tmp_path: Path) -> None:
     (tmp_path / "cluster").mkdir()
     state = tmp_path / "state.json"

@@ -7,7 +7,6 @@ killed with SIGKILL mid-drill loses none of the attempts it had recorded."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,14 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PACKS, ROOT, have
+from conftest import PACKS, ROOT, needs
 from trainer.loader import instantiate, load_library
 from trainer.progress import Progress
 
-pytestmark = [pytest.mark.pty,
-              pytest.mark.skipif(not shutil.which("tmux"), reason="tmux is not installed"),
-              pytest.mark.skipif(not (have("ksh93") or have("bash")) or not (have("nvi") or have("vim")),
-                                 reason="needs a shell and a vi")]
+pytestmark = [pytest.mark.pty, needs("tmux", "ksh93", "nvi")]
 
 LIBRARY = load_library(PACKS)
 
@@ -54,8 +50,9 @@ class Tmux:
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", "t", "-l", text)
 
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
+    def screen(self, joined: bool = False) -> str:
+        """The pane's text; ``joined``: lines the terminal wrapped are joined again (a long path)."""
+        return self.tmux("capture-pane", "-p", *(["-J"] if joined else []), "-t", "t")
 
     def wait(self, needle: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -180,8 +177,8 @@ def test_a_corrupt_progress_file_is_set_aside_with_one_line(tmux: Tmux) -> None:
     damaged = tmux.data_dir / "progress.sqlite3"
     damaged.write_bytes(b"this is not a database" * 100)
     tmux.start_trainer()
-    screen = tmux.wait("trainer>")
-    lines = [line for line in screen.splitlines() if "unusable" in line]
+    tmux.wait("trainer>")
+    lines = [line for line in tmux.screen(joined=True).splitlines() if "unusable" in line]
     assert len(lines) == 1 and "progress.sqlite3" in lines[0]
     kept = [p for p in tmux.data_dir.iterdir() if p.name.startswith("progress.sqlite3.corrupt-")]
     assert len(kept) == 1 and kept[0].read_bytes() == b"this is not a database" * 100

@@ -1,4 +1,4 @@
-"""The import direction DESIGN.md asks for: sandbox never imports trainer, prompt_toolkit or yaml."""
+"""The import direction docs/architecture.md states: sandbox never imports trainer, prompt_toolkit or yaml."""
 
 from __future__ import annotations
 

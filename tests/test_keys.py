@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sandbox import keys
 from sandbox.errors import SandboxError
 from sandbox.keys import (
     APP_CURSOR_KEYS,
@@ -27,9 +24,6 @@ RAW_BYTES = [f"<0x{n:02x}>" for n in range(0x80, 0x100)]
 characters = st.characters(blacklist_categories=("Cs", "Cc"))
 tokens = st.one_of(characters, st.sampled_from(NAMED), st.sampled_from(RAW_BYTES))
 
-
-def test_module_example() -> None:
-    assert doctest.testmod(keys).failed == 0
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import have
+from conftest import needs
 from sandbox.kube.cluster import Cluster
 from sandbox.kube.guard import refusal
 from trainer.errors import TrainerError
@@ -17,8 +17,7 @@ from trainer.grading import grade
 from trainer.loader import instantiate, load_library
 from trainer.runner import Drill, Engines, KubeSpec
 
-pytestmark = [pytest.mark.pty, pytest.mark.kube,
-              pytest.mark.skipif(not have("ksh93", "nvi"), reason="needs ksh93 and nvi")]
+pytestmark = [pytest.mark.pty, pytest.mark.kube, needs("ksh93", "nvi", "kubectl")]
 
 TOPIC = {
     "topic": "drills",
@@ -31,7 +30,8 @@ TOPIC = {
              {"kind": "kube_method", "resource": "pod", "name": "web", "method": "imperative"}],
          "hints": [{"en": "k run", "ko": "k run"}],
          "solution": {"keys": "k run web --image=nginx<CR>"},
-         "wrong": [{"keys": ""}, {"keys": "k run web --image=httpd<CR>"}]},
+         "wrong": [{"keys": "", "fails": ["kube_object"]},
+                   {"keys": "k run web --image=httpd<CR>", "fails": ["kube_object"]}]},
         {"id": "t-ns", "kind": "kubectl", "requires": ["practice-cluster"], "title": {"en": "Ns", "ko": "Ns"},
          "prompt": {"en": "Make namespace prod.", "ko": "prod 네임스페이스."},
          "checks": [{"kind": "kube_object", "resource": "ns", "name": "prod"}],

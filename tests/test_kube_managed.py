@@ -5,17 +5,15 @@ from __future__ import annotations
 import copy
 import http.server
 import json
-import shutil
 import subprocess
-import sys
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import kubectl_binary
 from sandbox.kube.apply import server_side_apply
 from sandbox.kube.errors import ApiError
 from sandbox.kube.managed import LAST_APPLIED, fields_set, manager_name, owned_paths, record_update
@@ -428,13 +426,9 @@ def stored_any(obj: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, 
 # --- the real kubectl names its managers -------------------------------------------------------
 
 
-def kubectl() -> str | None:
-    beside = Path(sys.executable).parent / "kubectl"
-    return str(beside) if beside.exists() else shutil.which("kubectl")
 
 
 @pytest.mark.kube
-@pytest.mark.skipif(kubectl() is None, reason="kubectl is not installed")
 def test_kubectl_create_sends_its_field_manager() -> None:
     seen: list[str] = []
 
@@ -456,7 +450,8 @@ def test_kubectl_create_sends_its_field_manager() -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        subprocess.run([str(kubectl()), f"--server=http://127.0.0.1:{server.server_port}", "--request-timeout=5s",
+        subprocess.run([str(kubectl_binary()),
+                        f"--server=http://127.0.0.1:{server.server_port}", "--request-timeout=5s",
                         "create", "configmap", "c", "--from-literal=a=1"], capture_output=True, timeout=30)
     finally:
         server.shutdown()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +13,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from conftest import kubectl_binary
 from sandbox.kube import openapi
 from sandbox.kube.resources import GROUPS, RESOURCES
 
@@ -97,9 +96,6 @@ def test_paths_carry_field_validation_on_every_write() -> None:
 # ------------------------------------------------------------------------- the real kubectl reading it
 
 
-def kubectl() -> str | None:
-    beside = Path(sys.executable).parent / "kubectl"
-    return str(beside) if beside.exists() else shutil.which("kubectl")
 
 
 def _discovery(path: str) -> dict[str, Any] | None:
@@ -155,9 +151,8 @@ def server() -> Iterator[str]:
 
 
 def run(server: str, tmp: Path, *args: str) -> str:
-    binary = kubectl()
-    if binary is None:
-        pytest.skip("kubectl is not installed")
+    binary = kubectl_binary()
+    assert binary is not None, "kubectl is not installed"
     env = {**os.environ, "HOME": str(tmp), "KUBECONFIG": os.devnull}
     done = subprocess.run([binary, "--server", server, *args], capture_output=True, text=True, env=env, timeout=60,
                           check=False)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import kubectl_binary
 from sandbox.kube.definitions import definition_name
 from sandbox.kube.errors import ApiError
 from sandbox.kube.patch import json_merge_patch, json_patch, strategic_merge_patch
@@ -284,9 +283,6 @@ def test_json_patch_copies_cannot_grow_without_bound() -> None:
 # --------------------------------------------------------------------------------- the real kubectl
 
 
-def kubectl_binary() -> str | None:
-    beside = Path(sys.executable).parent / "kubectl"
-    return str(beside) if beside.exists() else shutil.which("kubectl")
 
 
 def obj(api_version: str, kind: str, spec: dict[str, Any] | None = None, **metadata: Any) -> dict[str, Any]:
@@ -424,8 +420,7 @@ def kubectl_patch(binary: str, workdir: Path, obj_: dict[str, Any], kind: str, p
 @pytest.mark.kube
 def test_matches_kubectl_patch_local(tmp_path: Path) -> None:
     binary = kubectl_binary()
-    if binary is None:
-        pytest.skip("kubectl is not installed")
+    assert binary is not None, "kubectl is not installed"
     kinds = {case[1]["kind"] for case in ORACLE_CASES}
     assert {"Deployment", "Pod", "Service", "ConfigMap", "DaemonSet", "StatefulSet", "Job", "CronJob",
             "Ingress"} <= kinds

@@ -11,9 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import kubectl_binary
 from sandbox.kube.errors import ApiError
 from sandbox.kube.protobuf import MAX_DEPTH, decode, message_name
 from sandbox.kube.resources import RESOURCES
@@ -31,13 +30,9 @@ from sandbox.kube.resources import RESOURCES
 CAPTURED = Path(__file__).resolve().parent / "captured" / "kube"
 
 
-def _kubectl() -> str | None:
-    beside = Path(sys.executable).parent / "kubectl"
-    return str(beside) if beside.exists() else shutil.which("kubectl")
 
 
-KUBECTL = _kubectl()
-needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+KUBECTL = kubectl_binary()
 
 
 def _discovery(path: str) -> dict[str, Any] | None:
@@ -186,7 +181,6 @@ JSON_BODIES = {"run"}  # kubectl run builds an unstructured object and posts JSO
 
 
 @pytest.mark.kube
-@needs_kubectl
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_real_kubectl_body_decodes_to_client_json(
     name: str, capture: tuple[str, list[dict[str, Any]], Path]
@@ -194,8 +188,6 @@ def test_real_kubectl_body_decodes_to_client_json(
     server, records, home = capture
     args = list(GENERATORS[name])
     if name == "secret-tls":
-        if shutil.which("openssl") is None:
-            pytest.skip("openssl is not installed")
         cert, key = _tls_files(home)
         args += [f"--cert={cert}", f"--key={key}"]
     split = args.index("--") if "--" in args else len(args)
@@ -213,7 +205,6 @@ def test_real_kubectl_body_decodes_to_client_json(
 
 
 @pytest.mark.kube
-@needs_kubectl
 def test_job_from_cronjob_decodes(capture: tuple[str, list[dict[str, Any]], Path]) -> None:
     """``create job --from=cronjob/x`` reads the CronJob back and posts a Job with an owner reference."""
     server, records, home = capture

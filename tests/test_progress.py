@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -136,11 +139,41 @@ def test_an_unwritable_directory_is_an_error_naming_the_path(tmp_path: Path, war
     assert "\n" not in str(caught.value) and warnings == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to any directory")
-def test_a_read_only_directory_is_an_error_naming_the_path(tmp_path: Path, warnings: Warnings) -> None:
-    (tmp_path / "ro").mkdir(mode=0o555)
-    with pytest.raises(ProgressError, match=str(tmp_path / "ro")):
-        Progress.open(tmp_path / "ro", warn=warnings)
+def unprivileged(body: Callable[[], None]) -> None:
+    """Run ``body`` as this user, or as root (CI) in a child that became ``nobody``: root may write anywhere."""
+    if os.geteuid() != 0:
+        body()
+        return
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        code = 1
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            body()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the body failed as nobody (its traceback is above)"
+
+
+def test_a_read_only_directory_is_an_error_naming_the_path(warnings: Warnings) -> None:
+    top = Path(tempfile.mkdtemp(prefix="trainer-ro-"))  # not under tmp_path: nobody must reach it
+    try:
+        top.chmod(0o755)
+        (top / "ro").mkdir(mode=0o555)
+
+        def body() -> None:
+            with pytest.raises(ProgressError, match=str(top / "ro")):
+                Progress.open(top / "ro", warn=warnings)
+
+        unprivileged(body)
+    finally:
+        shutil.rmtree(top)
 
 
 def real_database(path: Path, rows: int) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_bash, needs_ksh, needs_nvi, needs_vim
+from conftest import needs
 from sandbox.editors import editor_command, find_editor, install_editor
 from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, bwrap_usable
 from sandbox.keys import parse_keys
@@ -24,6 +24,7 @@ from sandbox.shell import (
 )
 
 pytestmark = pytest.mark.pty
+needs_ksh, needs_bash, needs_nvi, needs_vim = needs("ksh93"), needs("bash"), needs("nvi"), needs("vim")
 
 ISOLATIONS = [Isolation.PLAIN] + ([Isolation.BWRAP] if bwrap_usable() else [])
 

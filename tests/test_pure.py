@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-import sandbox.shell
-import trainer.messages
-import trainer.modes
-import trainer.params
-import trainer.stats
-import trainer.ui_text
-import trainer.wrap
 from sandbox.screen import Mark
 from sandbox.shell import executed, parse_ksh_history
 from trainer.errors import PackError
 from trainer.modes import octal, parse_mode, symbolic
 from trainer.params import draw, evaluate, render
 from trainer.runner import chunks
-
-
-@pytest.mark.parametrize("module", [trainer.params, trainer.modes, trainer.messages, trainer.ui_text, trainer.wrap,
-                                    trainer.stats, sandbox.shell])
-def test_doctests(module: object) -> None:
-    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 
 
 def test_draw_is_deterministic_per_exercise_and_seed() -> None:

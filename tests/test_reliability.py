@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_ksh
-from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, bwrap_usable
+from conftest import needs
+from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser
 from sandbox.keys import parse_keys
 from sandbox.session import Session
 from sandbox.shell import find_shell, shell_command
 
-pytestmark = [pytest.mark.pty, needs_ksh]
+pytestmark = [pytest.mark.pty, needs("ksh93")]
 
-ISOLATIONS = [Isolation.PLAIN] + ([Isolation.BWRAP] if bwrap_usable() else [])
-needs_bwrap = pytest.mark.skipif(not bwrap_usable(), reason="bubblewrap is not usable here")
+needs_bwrap = needs("bwrap")
+ISOLATIONS = [pytest.param(Isolation.PLAIN, id="plain"), pytest.param(Isolation.BWRAP, id="bwrap", marks=needs_bwrap)]
 
 
-@pytest.fixture(params=ISOLATIONS, ids=lambda i: i.value)
+@pytest.fixture(params=ISOLATIONS)
 def root(request: pytest.FixtureRequest) -> Iterator[SandboxRoot]:
     with SandboxRoot.create(SandboxUser(), isolation=request.param) as r:
         yield r

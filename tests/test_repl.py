@@ -17,7 +17,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 
-from conftest import PACKS, have
+from conftest import PACKS, needs
 from trainer.drill_screen import DrillScreen
 from trainer.loader import instantiate, load_library
 from trainer.progress import Progress
@@ -177,7 +177,7 @@ def test_tab_completes_in_the_prompt(harness: Harness) -> None:
 
 
 @pytest.mark.pty
-@pytest.mark.skipif(not have("ksh93") and not have("bash"), reason="needs a shell")
+@needs("ksh93", "nvi")
 def test_a_drill_passes_and_next_goes_on(harness: Harness) -> None:
     first = instantiate(LIBRARY.template("chmod-owner-exec"), 0)
     name = first.params["name"]
@@ -206,7 +206,7 @@ def test_a_drill_passes_and_next_goes_on(harness: Harness) -> None:
 
 
 @pytest.mark.pty
-@pytest.mark.skipif(not have("ksh93") and not have("bash"), reason="needs a shell")
+@needs("ksh93", "nvi")
 def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness) -> None:
     def script(h: Harness) -> None:
         h.type("start chmod-equals-clears\r")
@@ -234,7 +234,7 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
 
 
 @pytest.mark.pty
-@pytest.mark.skipif(not have("ksh93") and not have("bash"), reason="needs a shell")
+@needs("ksh93", "nvi")
 def test_a_quiz_takes_its_answer_in_the_answer_line(harness: Harness) -> None:
     quiz = instantiate(LIBRARY.template("ls-dir-link-count"), 0)
     right = quiz.params["subdirs"] + 2
@@ -257,7 +257,7 @@ def test_a_quiz_takes_its_answer_in_the_answer_line(harness: Harness) -> None:
 
 
 @pytest.mark.pty
-@pytest.mark.skipif(not have("ksh93") and not have("bash"), reason="needs a shell")
+@needs("ksh93", "nvi")
 def test_f5_records_the_checked_run_and_starts_afresh(harness: Harness) -> None:
     def script(h: Harness) -> None:
         h.type("start chmod-owner-exec\r")

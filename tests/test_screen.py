@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
 import re
 from pathlib import Path
 
 import pytest
 
-from sandbox import screen as screen_module
 from sandbox.screen import SECONDARY_DA_REPLY, Mark, Screen, ScreenSnapshot
 
 CAPTURED = Path(__file__).parent / "captured"
@@ -26,9 +24,6 @@ def fed(*chunks: bytes | str, columns: int = 20, rows: int = 5) -> Screen:
 def text(screen: Screen) -> str:
     return screen.snapshot().text()
 
-
-def test_module_example() -> None:
-    assert doctest.testmod(screen_module).failed == 0
 
 
 # --- sequences pyte cannot parse ---------------------------------------------------------------

@@ -24,7 +24,7 @@ from trainer.loader import LINT_SEEDS, Library, instantiate, load_library
 from trainer.model import Attempt
 from trainer.runner import Engines, KubeSpec, run_attempt
 from trainer.schema import pack_schema
-from trainer.verify import Case, junit_xml, verify
+from trainer.verify import VERIFY_SPEED, Case, junit_xml, plan, verify
 
 #: The packs shipped with the trainer.
 DEFAULT_PACKS = Path(__file__).resolve().parent.parent / "exercises"
@@ -56,7 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="replay every solution, wrong attempt and start through the real programs")
     v.add_argument("names", nargs="*", metavar="ID|PACK|TOPIC")
     engines(v)
-    v.add_argument("--seeds", type=int, default=1, help="variants per exercise (seeds 0..N-1)")
+    variants = v.add_mutually_exclusive_group()
+    variants.add_argument("--seeds", type=int, default=1, help="variants per exercise (seeds 0..N-1)")
+    variants.add_argument("--cover", action="store_true",
+                          help="instead of --seeds: the fewest seeds that draw every choice of every parameter")
     v.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     v.add_argument("--jobs", type=int, default=1, help="exercises verified at once")
 
@@ -89,10 +92,6 @@ def _lang(args: argparse.Namespace, env: Mapping[str, str]) -> str:
         return str(args.lang)
     chosen = env.get("TRAINER_LANG") or env.get("LC_ALL") or env.get("LANG") or ""
     return "ko" if chosen.startswith("ko") else "en"
-
-
-#: How much faster than real time the practice cluster runs under ``verify`` (pods start in 0.2 s).
-VERIFY_SPEED = 10.0
 
 
 def _engines(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Engines:
@@ -139,7 +138,7 @@ def cmd_verify(args: argparse.Namespace, library: Library, env: Mapping[str, str
             said = f": {c.message}" if c.message and (c.skipped or not c.ok) else ""
             print(f"{status} {c.name}{said}", file=out, flush=True)
 
-    cases = verify(templates, max(1, args.seeds), engines, max(1, args.jobs), progress)
+    cases = verify(plan(templates, None if args.cover else max(1, args.seeds)), engines, max(1, args.jobs), progress)
     if args.junit:
         args.junit.write_text(junit_xml(cases), encoding="utf-8")
     failed = sum(not c.ok for c in cases)

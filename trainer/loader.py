@@ -229,6 +229,9 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
         problems.append((["setup"], "a vi exercise needs setup.open, the file the editor opens"))
     names = {c.get("id", c["kind"]) for c in raw["checks"]} | {c["kind"] for c in raw["checks"]}
     for i, attempt in enumerate(raw["wrong"]):
+        if not attempt.get("fails") and len(raw["checks"]) > 1:
+            problems.append((["wrong", i], "say which checks it fails on (fails: [...]): the exercise has "
+                                           f"{len(raw['checks'])} checks"))
         for name in attempt.get("fails", []):
             if name not in names:
                 problems.append((["wrong", i, "fails"], f"no check named {name!r}"))
@@ -258,12 +261,14 @@ def _text(raw: Mapping[str, str]) -> Text:
     return Text(str(raw["en"]), str(raw["ko"]))
 
 
-def _attempt(raw: Mapping[str, Any]) -> Attempt:
+def _attempt(raw: Mapping[str, Any], only_check: str | None = None) -> Attempt:
+    """An attempt as written; a wrong one of an exercise with a single check fails on that check."""
     keys = raw.get("keys", {})
     keys = {"*": keys} if isinstance(keys, str) else dict(keys)
     answer = raw.get("answer")
-    return Attempt(keys=keys, answer=None if answer is None else str(answer),
-                   fails=tuple(raw.get("fails", ())), why=str(raw.get("why", "")))
+    fails = tuple(raw.get("fails", ())) or ((only_check,) if only_check else ())
+    return Attempt(keys=keys, answer=None if answer is None else str(answer), fails=fails,
+                   why=str(raw.get("why", "")))
 
 
 def _setup(raw: Mapping[str, Any]) -> Setup:
@@ -295,7 +300,8 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
             id=template.id, pack=template.pack, topic=template.topic, kind=body["kind"],
             title=_text(body["title"]), prompt=_text(body["prompt"]), setup=_setup(body.get("setup", {})),
             checks=tuple(checks), hints=tuple(_text(h) for h in body["hints"]),
-            solution=_attempt(body["solution"]), wrong=tuple(_attempt(w) for w in body["wrong"]),
+            solution=_attempt(body["solution"]),
+            wrong=tuple(_attempt(w, checks[0].id if len(checks) == 1 else None) for w in body["wrong"]),
             source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]),
             engines=tuple(body.get("engines", ())), requires=tuple(body.get("requires", ())),
             params=values)

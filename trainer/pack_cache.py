@@ -1,8 +1,9 @@
 """A cache of the loaded packs, so that the REPL starts without parsing and validating every file.
 
-The cache is keyed by every pack and topic file's path, size and modification time, by the
-trainer's own loading code, and by the seeds rendered; any change loads afresh. A cache that cannot
-be read or written is simply not used.
+The cache is keyed by every pack and topic file's path, size and modification time, by every module
+of the installed ``trainer`` and ``sandbox`` packages (any of them may change what loading or grading
+produces: the check table, key notation, the model), and by the seeds rendered; any change loads
+afresh. A cache that cannot be read or written is simply not used.
 
     library = load_cached(Path("exercises"), data_dir / "packs.cache", seeds=(0,))
 """
@@ -15,27 +16,32 @@ import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
+import sandbox
 import trainer
 from trainer.loader import Library, load_library
 
-#: The modules whose code decides what loading produces: a change to any of them invalidates.
-_CODE = ("loader.py", "schema.py", "checks.py", "params.py", "model.py")
+#: The code whose every file keys the cache: the two packages as installed.
+CODE_ROOTS = (Path(trainer.__file__).parent, Path(sandbox.__file__).parent)
 
 
-def _fingerprint(top: Path, seeds: Sequence[int]) -> tuple[object, ...]:
-    here = Path(trainer.__file__).parent
+def code_files(roots: Sequence[Path] = CODE_ROOTS) -> list[Path]:
+    """Every source and data file of the packages under ``roots`` (caches of Python's own aside)."""
+    return sorted(p for root in roots for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _fingerprint(top: Path, seeds: Sequence[int], roots: Sequence[Path]) -> tuple[object, ...]:
     files = sorted(top.rglob("*.yaml")) if top.is_dir() else [top]
     stats = []
-    for path in [*files, *(here / name for name in _CODE)]:
+    for path in [*files, *code_files(roots)]:
         st = path.stat()
         stats.append((str(path), st.st_size, st.st_mtime_ns))
     return (trainer.__version__, tuple(seeds), str(top.resolve()), tuple(stats))
 
 
-def load_cached(top: Path, cache_file: Path, seeds: Sequence[int]) -> Library:
+def load_cached(top: Path, cache_file: Path, seeds: Sequence[int], roots: Sequence[Path] = CODE_ROOTS) -> Library:
     """The library under ``top``, from ``cache_file`` when nothing changed since it was written."""
     try:
-        key = _fingerprint(top, seeds)
+        key = _fingerprint(top, seeds, roots)
     except OSError:
         return load_library(top, seeds)
     with contextlib.suppress(OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,

@@ -3,14 +3,14 @@
 For every exercise and seed: the reference solution must pass, every wrong attempt must fail (for
 the reason it names in ``fails``), and the untouched start must fail.
 
-    cases = verify([template], seeds=2, engines=Engines.detect(), jobs=2)
+    cases = verify(plan([template], seeds=2), engines=Engines.detect(), jobs=2)
     print(junit_xml(cases))
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -20,7 +20,11 @@ from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
 from trainer.loader import instantiate
 from trainer.model import Attempt, Exercise, ExerciseTemplate
+from trainer.params import draw
 from trainer.runner import Engines, run_attempt
+
+#: How much faster than real time the practice cluster runs under ``verify`` (pods start in 0.2 s).
+VERIFY_SPEED = 10.0
 
 
 @dataclass(frozen=True)
@@ -82,24 +86,63 @@ def verify_one(template: ExerciseTemplate, seed: int, engines: Engines) -> list[
     return cases
 
 
+def covering_seeds(template: ExerciseTemplate, limit: int = 64) -> list[int]:
+    """The fewest seeds (greedily, from 0) whose variants draw every value of every ``choice``
+    parameter at least once: the variants that can differ in more than names and numbers.
+
+    >>> from trainer.model import Source
+    >>> t = ExerciseTemplate("x", "p", "t", {"params": {"a": {"choice": [1, 2]}}}, Source("f", 1), {})
+    >>> sorted({draw(t.raw["params"], t.id, s)["a"] for s in covering_seeds(t)})
+    [1, 2]
+    """
+    specs = template.raw.get("params", {})
+    choices = {name: spec["choice"] for name, spec in specs.items() if isinstance(spec, Mapping) and "choice" in spec}
+    wanted = {(name, repr(v)) for name, values in choices.items() for v in values}
+    seeds: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for seed in range(limit):
+        if seeds and wanted <= seen:
+            break
+        values = draw(specs, template.id, seed)
+        new = {(name, repr(values[name])) for name in choices} - seen
+        if new or not seeds:
+            seeds.append(seed)
+            seen |= new
+    return seeds
+
+
+def plan(templates: Sequence[ExerciseTemplate], seeds: int | None) -> list[tuple[ExerciseTemplate, int]]:
+    """(exercise, seed) pairs: seeds 0..seeds-1 of each, or with None its covering seeds."""
+    return [(t, seed) for t in templates for seed in (range(seeds) if seeds is not None else covering_seeds(t))]
+
+
+def expected_cases(exercise: Exercise, engines: Engines) -> int:
+    """How many cases ``verify_one`` reports for this variant: one when it is skipped, else the
+    solution, every wrong attempt and the start."""
+    engine = engines.engine_for(exercise.kind)
+    if (exercise.engines and engine not in exercise.engines) or engines.unmet(exercise) is not None:
+        return 1
+    return 2 + len(exercise.wrong)
+
+
 def _verify_task(args: tuple[ExerciseTemplate, int, Engines]) -> list[Case]:
     return verify_one(*args)
 
 
-def verify(templates: Sequence[ExerciseTemplate], seeds: int, engines: Engines, jobs: int = 1,
+def verify(tasks: Sequence[tuple[ExerciseTemplate, int]], engines: Engines, jobs: int = 1,
            progress: Callable[[list[Case]], None] | None = None) -> list[Case]:
-    """Verify every template for seeds 0..seeds-1, ``jobs`` exercises at a time."""
-    tasks = [(t, seed, engines) for t in templates for seed in range(seeds)]
+    """Verify every (exercise, seed) of ``tasks`` (see ``plan``), ``jobs`` variants at a time."""
+    work = [(t, seed, engines) for t, seed in tasks]
     results: list[Case] = []
     if jobs <= 1:
-        for task in tasks:
+        for task in work:
             cases = _verify_task(task)
             results += cases
             if progress:
                 progress(cases)
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for cases in pool.map(_verify_task, tasks):
+        for cases in pool.map(_verify_task, work):
             results += cases
             if progress:
                 progress(cases)

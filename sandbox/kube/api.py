@@ -13,7 +13,6 @@ managedFields and dry runs. ``server`` turns HTTP into ``Request`` and writes th
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -394,8 +393,9 @@ def scale_of(r: Resource, obj: Obj) -> dict[str, Any]:
 def _drop(obj: Any, path: str) -> None:
     """Remove the field at a dotted path with list indexes (``spec.containers[0].imagex``)."""
     parts: list[str | int] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-        parts.append(int(index) if index else name)
+    for step in path.split("."):  # an empty name is a field too: `metadata.` is metadata's "" key
+        name, *indexes = step.split("[")
+        parts += [name, *(int(i.rstrip("]")) for i in indexes)]
     target = obj
     for part in parts[:-1]:
         in_list = isinstance(part, int) and isinstance(target, list) and part < len(target)
