@@ -116,10 +116,10 @@ def test_pod_phases_and_describe_events(k: Kubectl) -> None:
 
 def test_init_containers_run_first(k: Kubectl) -> None:
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "init"}, "spec": {
-        "initContainers": [{"name": "setup", "image": "busybox", "command": ["sh", "-c", "echo ready; sleep 3"]}],
+        "initContainers": [{"name": "setup", "image": "busybox", "command": ["sh", "-c", "echo ready; sleep 40"]}],
         "containers": [{"name": "app", "image": "nginx"}]}}
-    k.ok("apply", "-f", "-", input=json.dumps(pod))
-    until(lambda: "Init:0/1" in k.ok("get", "pod", "init").out, what="Init:0/1")
+    k.ok("apply", "-f", "-", input=json.dumps(pod))  # the init container runs 2 s on the 20x clock: long
+    until(lambda: "Init:0/1" in k.ok("get", "pod", "init").out, what="Init:0/1")  # enough to be seen under load
     until(lambda: phase(k, "init") == "Running", what="init Running")
     assert k.ok("logs", "init", "-c", "setup").lines == ["ready"]
 

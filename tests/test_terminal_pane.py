@@ -27,8 +27,8 @@ def test_rows_colours_wide_characters_cursor_and_resize() -> None:
         text = "".join(t for _, t, *_ in first)
         assert text.startswith("빨강 okX") and len(text) == 80 - 2  # two wide characters take four cells
         assert content.cursor_position.y == 0 and content.cursor_position.x == len("빨강 okX")
-        session.send_bytes(b"\r")
         pane.create_content(60, 10)  # the window shrank: the screen, then the program, get the size
+        session.send_bytes(b"\r")  # only now may `stty size` run
         assert session.wait_idle(10)
         assert "10 60" in session.screen.snapshot().text()
         assert pane.size == (60, 10) and len(session.screen.lines()) == 10
