@@ -5,8 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := ksh93u+m nvi vim bubblewrap ncal sysvbanner tmux openssl
-ENGINES      := ksh93 nvi vim bwrap cal banner tmux openssl
+APT_PACKAGES := ksh93u+m nvi vim bubblewrap ncal sysvbanner tmux openssl socat
+ENGINES      := ksh93 nvi vim bwrap cal banner tmux openssl socat
 
 .PHONY: run test lint typecheck pytest system venv clean
 

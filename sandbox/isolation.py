@@ -14,39 +14,47 @@ runs as, and the kill that removes the attempt's whole process tree.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import os
-import resource
 import secrets
 import shutil
 import signal
 import subprocess
 import tempfile
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from sandbox.bwrap import bwrap_argv, system_binds
 from sandbox.errors import SandboxError
-from sandbox.processes import kill_marked, kill_session, kill_uid, process_count
+from sandbox.holder import holder_command
+from sandbox.leftovers import sweep_stale, write_mark
+from sandbox.limits import Limits, set_limits
+from sandbox.mounts import is_full, mount_tmpfs, unmount, used_bytes
+from sandbox.processes import (
+    become_subreaper,
+    command_of,
+    kill_tree,
+    kill_uid,
+    process_count,
+    reap,
+    set_subreaper,
+    tree,
+    uid_of,
+    zombie_children,
+)
+from sandbox.safefs import remove_tree
+from sandbox.uids import ROOT_UID_BASE, UID_POOL_SIZE, UidLease, uid_lock_dir
 
-#: System directories bound read-only into a bwrap sandbox (those that exist on this machine).
-SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-#: Host /etc entries a sandbox sees (read-only); the rest of its /etc is the fake files of the attempt.
-#: An allow-list, not the whole /etc: a bind over a file /etc lacks is impossible in a read-only /etc,
-#: and binding all ~140 entries one by one costs ~30 ms a start.
-ETC_ENTRIES = ("alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone",
-               "nsswitch.conf", "terminfo", "vim", "manpath.config", "groff", "papersize", "inputrc",
-               "locale.alias", "default", "hosts", "host.conf", "services", "protocols", "shells", "magic",
-               "magic.mime", "mime.types", "bash.bashrc", "login.defs", "mtab", "ssl", "ca-certificates")
 #: Host environment variables an attempt may inherit; everything else is dropped.
 INHERITED_ENV = ("TZ",)
 #: The id a user namespace shows for host ids it does not map (Linux's overflowuid/overflowgid).
 OVERFLOW_ID = 65534
 #: First host uid handed to sandboxes when the trainer runs as root (one uid per live sandbox).
-ROOT_UID_BASE = 61000
-UID_POOL_SIZE = 256
+#: Every sandbox this process has and has not closed yet (closed on SIGTERM/SIGHUP and at exit).
+_LIVE: weakref.WeakSet[SandboxRoot] = weakref.WeakSet()
 
 
 class Isolation(Enum):
@@ -69,19 +77,6 @@ class SandboxUser:
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Resource limits for one attempt; the defaults suit a shell or an editor drill."""
-
-    cpu_seconds: int = 120
-    file_bytes: int = 64 * 1024 * 1024
-    processes: int = 96
-    open_files: int = 256
-    address_space: int | None = 2 * 1024 * 1024 * 1024
-    wall_seconds: float = 3600.0
-    output_bytes: int = 8 * 1024 * 1024
-
-
-@dataclass(frozen=True)
 class Layout:
     """Paths of the sandbox as the program inside sees them."""
 
@@ -98,7 +93,7 @@ def bwrap_usable() -> bool:
     if exe is None:
         return False
     with SandboxRoot.create(SandboxUser(), isolation=Isolation.PLAIN) as probe:
-        argv = [exe, "--unshare-all", "--die-with-parent", *_system_binds(), "--proc", "/proc",
+        argv = [exe, "--unshare-all", "--die-with-parent", *system_binds(), "--proc", "/proc",
                 "--dev", "/dev", "true"]
         try:
             done = subprocess.run(argv, preexec_fn=probe.preexec(None), capture_output=True, timeout=10,
@@ -113,46 +108,12 @@ def default_isolation() -> Isolation:
 
 
 @functools.cache
-def _system_binds() -> tuple[str, ...]:
-    args: list[str] = []
-    for d in SYSTEM_DIRS:
-        if os.path.islink(d):
-            args += ["--symlink", os.readlink(d), d]
-        elif os.path.isdir(d):
-            args += ["--ro-bind", d, d]
-    args += ["--tmpfs", "/etc"]
-    for name in ETC_ENTRIES:
-        path = f"/etc/{name}"
-        if os.path.islink(path):
-            args += ["--symlink", os.readlink(path), path]
-        elif os.path.exists(path):
-            args += ["--ro-bind", path, path]
-    return tuple(args)
+def _swept(base: str) -> int:
+    """Sweep the sandboxes of dead trainers from ``base`` once per process (see sandbox.leftovers)."""
+    return sweep_stale(Path(base), uid_lock_dir() if os.geteuid() == 0 else None, ROOT_UID_BASE)
 
 
-class _UidLease:
-    """A host uid reserved for one sandbox while the trainer runs as root (flock per uid)."""
-
-    def __init__(self) -> None:
-        lock_dir = Path(tempfile.gettempdir()) / "trainer-uids"
-        lock_dir.mkdir(mode=0o700, exist_ok=True)
-        for n in range(UID_POOL_SIZE):
-            fd = os.open(lock_dir / f"{n}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue
-            self.uid = ROOT_UID_BASE + n
-            self._fd = fd
-            return
-        raise SandboxError(f"all {UID_POOL_SIZE} sandbox uids are in use")
-
-    def release(self) -> None:
-        os.close(self._fd)
-
-
-@dataclass
+@dataclass(eq=False)  # one sandbox is one object: kept in a set of live ones
 class SandboxRoot:
     """One attempt's directory tree and the means to run programs in it."""
 
@@ -161,7 +122,7 @@ class SandboxRoot:
     isolation: Isolation
     host_uid: int  # the uid programs run as on the host
     host_gid: int
-    _lease: _UidLease | None = None
+    _lease: UidLease | None = None
     _pids: list[int] = field(default_factory=list)
     #: Set in every program's environment: finds the attempt's processes that left its session.
     mark: str = field(default_factory=lambda: secrets.token_hex(8))
@@ -169,17 +130,39 @@ class SandboxRoot:
     network: bool = False
     #: Host files shown read-only inside the sandbox: (host path, path inside).
     binds: list[tuple[str, str]] = field(default_factory=list)
+    #: Whether the tree is a size-capped tmpfs of its own (root); else its size is measured.
+    sized: bool = False
+    disk_limit: int = Limits.disk_bytes
+    _closed: bool = False
+    #: The process that made the sandbox: a forked child (a verify worker) never closes its parent's.
+    _owner: int = field(default_factory=os.getpid)
 
     @classmethod
     def create(cls, user: SandboxUser, *, isolation: Isolation | None = None,
-               base_dir: str | None = None) -> SandboxRoot:
+               base_dir: str | None = None, limits_disk: int | None = None) -> SandboxRoot:
         isolation = default_isolation() if isolation is None else isolation
-        path = Path(tempfile.mkdtemp(prefix="trainer-", dir=base_dir))
-        lease = _UidLease() if os.geteuid() == 0 else None
+        become_subreaper()  # orphans of attempts come to the trainer, which reaps them
+        _swept(base_dir or tempfile.gettempdir())
+        reap_orphans()
+        lease = UidLease() if os.geteuid() == 0 else None
+        try:
+            path = Path(tempfile.mkdtemp(prefix="trainer-", dir=base_dir))
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
         host_uid = lease.uid if lease else os.getuid()
         host_gid = lease.uid if lease else os.getgid()
         root = cls(path, user, isolation, host_uid, host_gid, lease)
-        root._build()
+        try:
+            root.disk_limit = limits_disk or Limits().disk_bytes
+            root.sized = mount_tmpfs(path, root.disk_limit)
+            write_mark(path, host_uid, root.mark)
+            root._build()
+        except BaseException:
+            root.close()
+            raise
+        _LIVE.add(root)
         return root
 
     def __enter__(self) -> SandboxRoot:
@@ -282,27 +265,18 @@ class SandboxRoot:
     def command(self, argv: Sequence[str], *, cwd: str | None = None) -> list[str]:
         """The command line that runs ``argv`` inside this sandbox."""
         if self.isolation is Isolation.PLAIN:
-            return list(argv)
+            if os.geteuid() == 0:
+                return list(argv)  # the attempt's uid finds every process it starts
+            return holder_command(list(argv))  # without one, the holder keeps them
         exe = shutil.which("bwrap")
         if exe is None:
             raise SandboxError("bwrap is not installed")
         lay = self.layout
-        args = [exe, "--unshare-all", *(["--share-net"] if self.network else []), "--die-with-parent",
-                "--hostname", self.user.hostname, "--uid", str(self.user.uid), "--gid", str(self.user.gid),
-                *_system_binds()]
-        for fake in sorted(self.etc.iterdir()):  # passwd, group, profile, environment, vi.exrc, ...
-            args += ["--ro-bind", str(fake), f"/etc/{fake.name}"]
-        args += ["--remount-ro", "/etc"]
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--bind", str(self.home), lay.home,
-                 "--bind", str(self.path / "tmp"), "/tmp",
-                 "--bind", str(self.path / "vartmp"), "/var/tmp",
-                 "--ro-bind", str(self.tools), lay.tools,
-                 "--bind", str(self.state), lay.state]
-        for host, inside in self.binds:
-            args += ["--ro-bind", host, inside]
-        args += ["--chdir", cwd or lay.home, "--", *argv]
-        return args
+        return bwrap_argv(exe, user=self.user, network=self.network,
+                          etc_files=sorted(self.etc.iterdir()),  # passwd, group, profile, vi.exrc, ...
+                          writable=[(self.home, lay.home), (self.path / "tmp", "/tmp"),
+                                    (self.path / "vartmp", "/var/tmp"), (self.state, lay.state)],
+                          readonly=[(str(self.tools), lay.tools), *self.binds], cwd=cwd or lay.home, argv=argv)
 
     def host_cwd(self) -> str:
         """The directory to start a plain-mode program in (bwrap sets its own)."""
@@ -315,11 +289,12 @@ class SandboxRoot:
         already = process_count(uid) if limits is not None else 0  # counted here, not in the child
 
         def run_in_child() -> None:
+            set_subreaper()  # what the program's children leave behind stays in its tree
             if as_root:
                 with contextlib.suppress(OSError):
                     os.fchown(0, uid, gid)  # ksh93 reopens its tty by name: it must own it
             if limits is not None:
-                _set_limits(limits, already)
+                set_limits(limits, already)
             if as_root:
                 os.setgroups([])
                 os.setgid(gid)
@@ -341,15 +316,17 @@ class SandboxRoot:
             proc = subprocess.Popen(self.command(argv), stdin=inp, stdout=out, stderr=err,
                                     env=dict(env or self.environment()), cwd=self.host_cwd(),
                                     preexec_fn=self.preexec(limits or Limits()), start_new_session=True)
+            self._pids.append(proc.pid)  # its wait is Popen's: no reaper may take it
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired as exc:
                 raise SandboxError(f"{' '.join(argv)}: no result after {timeout:g} s") from exc
             finally:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(proc.pid, signal.SIGKILL)
-                kill_session(proc.pid)
+                seen = tree([proc.pid])
+                kill_tree([proc.pid], None, self.host_uid, deadline_s=1.0)  # its tree and session
                 proc.wait()
+                self._pids.remove(proc.pid)
+                reap(p for p in seen if p != proc.pid)
             out.seek(0)
             err.seek(0)
             return subprocess.CompletedProcess(list(argv), proc.returncode, out.read(), err.read())
@@ -359,32 +336,73 @@ class SandboxRoot:
         self._pids.append(pid)
 
     def kill_all(self) -> None:
-        """Kill every process of this attempt, background jobs and ``nohup`` children included."""
-        for pid in self._pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)  # the outer bwrap: its pid namespace dies with it
+        """Kill every process of this attempt, background jobs, ``nohup`` and ``setsid`` children included,
+        and reap those that became the trainer's (the leaders are reaped by whoever spawned them)."""
+        leaders = list(self._pids)
+        seen = tree(leaders)  # before anything dies: afterwards orphans have moved
         if os.geteuid() == 0:
+            for pid in leaders:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)  # the outer bwrap: its pid namespace dies with it
             kill_uid(self.host_uid)  # the uid is ours alone: anything still running under it goes
-        else:  # our own uid: the attempt's sessions, and what escaped them (setsid) by its mark
-            kill_marked(self._pids, f"TRAINER_ATTEMPT={self.mark}")
+        else:  # our own uid: the tree (leaders last), the sessions, and what carries the mark
+            kill_tree(leaders, f"TRAINER_ATTEMPT={self.mark}")
+        reap(p for p in seen if p not in leaders)
+        reap_orphans()
+
+    def disk_state(self) -> str | None:
+        """``"full"`` when the attempt's tmpfs is full, ``"over"`` when (without one) what it wrote passed
+        its budget, else None."""
+        if self.sized:
+            return "full" if is_full(self.path) else None
+        used = used_bytes(self.path / sub for sub in ("home", "tmp", "vartmp", "state"))
+        return "over" if used > self.disk_limit else None
 
     def close(self) -> None:
-        self.kill_all()
-        shutil.rmtree(self.path, ignore_errors=True)
-        if self._lease is not None:
-            self._lease.release()
-            self._lease = None
+        """Kill what is left, remove the tree (unmounting its tmpfs), give the uid back; safe to call twice."""
+        if self._closed or self._owner != os.getpid():
+            return
+        self._closed = True
+        _LIVE.discard(self)
+        try:
+            self.kill_all()
+        finally:
+            if self.sized:
+                unmount(self.path)
+            remove_tree(self.path)
+            if self._lease is not None:
+                self._lease.release()
+                self._lease = None
 
 
-def _set_limits(limits: Limits, already: int) -> None:
-    pairs = [
-        (resource.RLIMIT_CPU, limits.cpu_seconds),
-        (resource.RLIMIT_FSIZE, limits.file_bytes),
-        (resource.RLIMIT_NOFILE, limits.open_files),
-        (resource.RLIMIT_CORE, 0),
-        (resource.RLIMIT_NPROC, limits.processes + already),
-    ]
-    if limits.address_space is not None:
-        pairs.append((resource.RLIMIT_AS, limits.address_space))
-    for which, value in pairs:
-        resource.setrlimit(which, (value, value))
+def reap_orphans() -> int:
+    """Reap the zombies attempts left to this process (it is their subreaper), and nothing someone else
+    will wait for: never a live sandbox's program or probe. Returns how many were reaped.
+
+    An orphan may die after its attempt was closed (bwrap's inner process exits when the outer one is
+    gone), so this also runs when the next sandbox is made.
+    """
+    spawned = {p for root in _mine() for p in root._pids}
+    root = os.geteuid() == 0
+    orphans = []
+    for pid in zombie_children():
+        if pid in spawned:
+            continue
+        uid = uid_of(pid)
+        if (root and uid is not None and ROOT_UID_BASE <= uid < ROOT_UID_BASE + UID_POOL_SIZE) or (
+                not root and command_of(pid) == "bwrap"):
+            orphans.append(pid)
+    return reap(orphans)
+
+
+def close_all() -> None:
+    """Close every sandbox this process still has (a signal or the exit is taking the trainer down)."""
+    for root in _mine():
+        with contextlib.suppress(Exception):
+            root.close()
+
+
+def _mine() -> list[SandboxRoot]:
+    """The live sandboxes this process made (a forked child inherits its parent's set)."""
+    me = os.getpid()
+    return [root for root in list(_LIVE) if root._owner == me]

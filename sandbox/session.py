@@ -26,14 +26,17 @@ import ptyprocess
 
 from sandbox.errors import SandboxError
 from sandbox.idle import Idle, IdleProbe, descendants, slave_name, wakeups
-from sandbox.isolation import Limits, SandboxRoot
+from sandbox.isolation import SandboxRoot
 from sandbox.keys import decode_input, encode_keys
+from sandbox.limits import Limits
 from sandbox.screen import Mark, Screen
 
 #: When /proc cannot tell, a program is taken as idle after this much silence (longer than the
 #: editors' ESC timeouts: vim 100 ms, nvi 300 ms at its default).
 QUIET_FALLBACK_S = 0.6
 READ_CHUNK = 4096
+#: How often what the attempt wrote to disk is looked at (a statvfs with a tmpfs, a walk without).
+DISK_CHECK_S = 0.25
 #: How often a busy program is looked at again, by how long it has been busy without output: at
 #: once at first (most keys settle within a few ms), then less often (a kubectl waiting seconds for a
 #: rollout would otherwise cost the trainer a core in /proc reads). Output wakes the wait at once.
@@ -47,6 +50,23 @@ def _busy_poll(busy_for: float) -> float:
     (0.0005, 0.005, 0.02)
     """
     return next(pause for limit, pause in BUSY_POLL_S if busy_for < limit)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something that happened to an attempt that the learner must be told: a code the trainer words in
+    each language (``note_<code>`` in trainer/messages.py) and the values its sentence needs.
+
+    >>> Note.of("flooded", kib=8192).values
+    (('kib', '8192'),)
+    """
+
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **values: object) -> Note:
+        return cls(code, tuple((k, str(v)) for k, v in sorted(values.items())))
 
 
 @dataclass(frozen=True)
@@ -70,10 +90,13 @@ class Session:
         self.started = clock()
         self.keys: list[KeyEvent] = []
         self.marks: list[Mark] = []
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
         self.output_bytes = 0
         self.flooded = False
         self.timed_out = False
+        self.disk_stopped = False
+        self._disk_full_noted = False
+        self._disk_checked = self.started
         self._since: dict[int, int] | None = None
         self._tree: list[int] | None = None  # the process tree when the program was last idle
         self._echoed = False
@@ -170,10 +193,7 @@ class Session:
             replies = self.screen.take_replies()
             if replies:
                 self._write(replies)
-        if not self.timed_out and self.elapsed() > self.limits.wall_seconds:
-            self.timed_out = True
-            self.notes.append(f"the attempt passed its {self.limits.wall_seconds:g} s limit and was ended")
-            self.root.kill_all()
+        self.tick()
         if total:
             self._echoed = True
             self._last_output = self._clock()
@@ -182,9 +202,30 @@ class Session:
                 self._stop_flood()
         return total
 
+    def tick(self) -> None:
+        """The checks that need no output to happen: the wall-clock limit, and (every DISK_CHECK_S) what the
+        attempt wrote to disk. Called by ``pump``, and by whoever watches a silent program."""
+        if not self.timed_out and self.elapsed() > self.limits.wall_seconds:
+            self.timed_out = True
+            self.notes.append(Note.of("wall_time", seconds=f"{self.limits.wall_seconds:g}"))
+            self.root.kill_all()
+        now = self._clock()
+        if now - self._disk_checked < DISK_CHECK_S or self.disk_stopped:
+            return
+        self._disk_checked = now
+        state = self.root.disk_state()
+        mib = self.root.disk_limit // (1024 * 1024)
+        if state == "full" and not self._disk_full_noted:
+            self._disk_full_noted = True
+            self.notes.append(Note.of("disk_full", mib=mib))
+        elif state == "over":
+            self.disk_stopped = True
+            self.notes.append(Note.of("disk_budget", mib=mib))
+            self.root.kill_all()
+
     def _stop_flood(self) -> None:
         self.flooded = True
-        self.notes.append(f"output passed {self.limits.output_bytes // 1024} KiB: the program was stopped")
+        self.notes.append(Note.of("flooded", kib=self.limits.output_bytes // 1024))
         with contextlib.suppress(OSError):
             pgid = os.tcgetpgrp(self.fd)
             if pgid != self.pid:  # stop the flooding job, keep the shell
@@ -273,6 +314,7 @@ class Session:
             return
         self._closed = True
         if self.alive:  # (reaps it if it already exited, keeping its status)
+            self.root.kill_all()  # its whole tree first, the program last: orphans stay in view
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)  # the outer bwrap: its pid namespace goes with it
             with contextlib.suppress(OSError, ChildProcessError):

@@ -62,6 +62,8 @@ ENGINES = {e.name: e for e in (
     Engine("banner", ("banner",), "sysvbanner"),
     Engine("tmux", ("tmux",), "tmux"),
     Engine("openssl", ("openssl",), "openssl"),
+    Engine("socat", ("socat",), "socat"),
+    Engine("python3", ("/usr/bin/python3",), "python3"),  # the system's, as the sandbox sees /usr
 )}
 
 

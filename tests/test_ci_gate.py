@@ -23,7 +23,7 @@ def path_without(tmp_path: Path, left_out: str) -> str:
     for name in sorted(names):
         found = shutil.which(name)
         if found:
-            (bin_dir / name).symlink_to(found)
+            (bin_dir / Path(name).name).symlink_to(found)  # a name may be a path (/usr/bin/python3)
     return str(bin_dir)
 
 

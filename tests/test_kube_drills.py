@@ -3,6 +3,8 @@ real-cluster mode (a guarded namespace of "the learner's cluster", here a standa
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from sandbox.kube.cluster import Cluster
 from sandbox.kube.guard import refusal
 from trainer.errors import TrainerError
 from trainer.grading import grade
-from trainer.loader import instantiate, load_library
+from trainer.loader import Library, instantiate, load_library
 from trainer.runner import Drill, Engines, KubeSpec
 
 pytestmark = [pytest.mark.pty, pytest.mark.kube, needs("ksh93", "nvi", "kubectl")]
@@ -43,7 +45,7 @@ TOPIC = {
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> object:
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     top = tmp_path_factory.mktemp("packs")
     (top / "k").mkdir()
     (top / "k" / "pack.yaml").write_text(yaml.safe_dump({"pack": "k", "title": {"en": "K", "ko": "K"},
@@ -146,3 +148,23 @@ def test_shipped_drills_verify_on_a_learners_cluster(tmp_path: Path) -> None:
             time.sleep(0.1)
     finally:
         learners.stop()
+
+
+@needs("bwrap", "socat")
+def test_a_drill_reaches_its_own_cluster_and_nothing_else_on_the_host(library: Library) -> None:
+    """The sandbox has a network of its own: a server on the host's 127.0.0.1 (another user's practice
+    cluster, say) is not reachable, the drill's cluster is."""
+    other = socket.create_server(("127.0.0.1", 0))
+    other.settimeout(0.2)
+    port = other.getsockname()[1]
+    exercise = instantiate(library.template("t-run"), 0)
+    with other, Drill(exercise, Engines.detect("ksh93", "nvi", kube=KubeSpec(speed=10.0))) as drill:
+        drill.replay(f"kubectl --server=http://127.0.0.1:{port} --request-timeout=3s get ns > out.txt 2>&1;"
+                     " kubectl get ns >> out.txt 2>&1<CR>")
+        observation = drill.observe()
+        with contextlib.suppress(TimeoutError):
+            other.accept()
+            pytest.fail("the sandbox reached a server on the host's loopback")
+    out = observation.file("out.txt")
+    assert out is not None and out.text is not None
+    assert "connection refused" in out.text and "kube-system" in out.text, out.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import shutil
 import signal
@@ -207,10 +208,17 @@ def damage(kind: str, path: Path) -> bytes | None:
         return None
     elif kind == "future version":
         future_database(path)
+    elif kind == "damaged pages":  # a sound header, broken b-tree pages: found only by quick_check
+        data = bytearray(real_database(path, 300))
+        data[18:20] = b"\x01\x01"  # as written by a rollback-journal SQLite: WAL mode would rewrite these
+        for page in range(4096, len(data), 4096):
+            data[page:page + 8] = b"\x0d\x00\x00\x00\x63\x00\x00\x00"
+        path.write_bytes(bytes(data))
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("kind", ["garbage", "garbage after a header", "truncated", "directory", "future version"])
+@pytest.mark.parametrize("kind", ["garbage", "garbage after a header", "truncated", "directory", "future version",
+                                  "damaged pages"])
 def test_a_damaged_file_is_moved_aside_with_one_warning(tmp_path: Path, warnings: Warnings, kind: str) -> None:
     path = tmp_path / DEFAULT_FILE
     original = damage(kind, path)
@@ -283,3 +291,45 @@ def test_sigkill_loses_at_most_the_attempt_in_flight(tmp_path: Path, warnings: W
         assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
         assert conn.execute("SELECT COUNT(*) FROM attempt").fetchone()[0] == committed
     assert warnings == []
+
+
+def test_a_read_only_progress_file_is_read_and_nothing_is_claimed_saved() -> None:
+    """The file can be read but not written (as root: a root-owned file in nobody's directory, as nobody):
+    progress shows, drills run, and what they do is counted as unsaved, not silently dropped."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from conftest import PACKS
+    from trainer.loader import load_library
+    from trainer.repl import Repl
+    from trainer.runner import Engines
+
+    top = Path(tempfile.mkdtemp(prefix="trainer-ro-"))
+    try:
+        top.chmod(0o755)
+        data = top / "data"
+        data.mkdir()
+        real_database(data / DEFAULT_FILE, 3)
+        (data / DEFAULT_FILE).chmod(0o444 if os.geteuid() else 0o644)
+        if os.geteuid() == 0:
+            os.chown(data, 65534, 65534)
+        library = load_library(PACKS / "starter")
+
+        def body() -> None:
+            said = Warnings()
+            with Progress.open(data, warn=said) as progress:
+                assert not progress.writable and len(progress.attempts()) == 3
+                progress.record(attempt("x"))
+                progress.set_last("x")
+                assert progress.unsaved == 1 and len(progress.attempts()) == 3
+                out = io.StringIO()
+                with create_pipe_input() as pipe:
+                    pipe.send_text("quit\r")
+                    Repl(library, progress, Engines.detect(), "en", data, input=pipe, output=DummyOutput(),
+                         out=out).run()
+            assert len(said) == 1 and "read-only" in said[0] and str(data / DEFAULT_FILE) in said[0]
+            assert "Nothing was saved" in out.getvalue() and "is saved" not in out.getvalue()
+
+        unprivileged(body)
+    finally:
+        shutil.rmtree(top)

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import needs
 from sandbox.editors import editor_command, find_editor, install_editor
-from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, bwrap_usable
+from sandbox.isolation import Isolation, SandboxRoot, SandboxUser
 from sandbox.keys import parse_keys
 from sandbox.session import Session
 from sandbox.shell import (
@@ -26,10 +26,11 @@ from sandbox.shell import (
 pytestmark = pytest.mark.pty
 needs_ksh, needs_bash, needs_nvi, needs_vim = needs("ksh93"), needs("bash"), needs("nvi"), needs("vim")
 
-ISOLATIONS = [Isolation.PLAIN] + ([Isolation.BWRAP] if bwrap_usable() else [])
+ISOLATIONS = [pytest.param(Isolation.PLAIN, id="plain"),
+              pytest.param(Isolation.BWRAP, id="bwrap", marks=needs("bwrap"))]
 
 
-@pytest.fixture(params=ISOLATIONS, ids=lambda i: i.value)
+@pytest.fixture(params=ISOLATIONS)
 def root(request: pytest.FixtureRequest) -> Iterator[SandboxRoot]:
     with SandboxRoot.create(SandboxUser(), isolation=request.param) as r:
         yield r

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import needs
-from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser
+from sandbox.isolation import Isolation, SandboxRoot, SandboxUser
 from sandbox.keys import parse_keys
+from sandbox.limits import Limits
 from sandbox.session import Session
 from sandbox.shell import find_shell, shell_command
 
@@ -101,7 +102,7 @@ def test_a_flood_is_stopped_and_the_shell_lives_on(root: SandboxRoot) -> None:
         assert time.monotonic() - started < 30
         run(s, "echo still here")
         assert "still here" in s.screen.snapshot().text()
-        assert any("stopped" in n for n in s.notes)
+        assert any(n.code == "flooded" for n in s.notes)
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kib < 64 * 1024, f"memory grew by {grown_kib} KiB"
 
@@ -143,7 +144,7 @@ def test_the_wall_clock_limit_ends_the_attempt(root: SandboxRoot) -> None:
     with shell(root, Limits(wall_seconds=1.5)) as s:
         s.send(parse_keys("sleep 600<CR>"))
         assert s.wait_for(lambda: not s.alive, 20)
-        assert s.timed_out and any("limit" in n for n in s.notes)
+        assert s.timed_out and any(n.code == "wall_time" for n in s.notes)
 
 
 def test_probes_leave_the_live_session_alone(root: SandboxRoot) -> None:

@@ -17,10 +17,12 @@ from typing import TextIO
 
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation
+from sandbox.safefs import Regular, read_regular
 from trainer.doctor import report
 from trainer.errors import TrainerError
 from trainer.grading import grade
 from trainer.loader import LINT_SEEDS, Library, instantiate, load_library
+from trainer.messages import say_note
 from trainer.model import Attempt
 from trainer.runner import Engines, KubeSpec, run_attempt
 from trainer.schema import pack_schema
@@ -150,19 +152,13 @@ def cmd_verify(args: argparse.Namespace, library: Library, env: Mapping[str, str
 def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mapping[str, str],
               out: TextIO) -> int:
     exercise = instantiate(library.template(args.id), args.seed)
-    if args.keys is not None:
-        try:
-            keys = "".join(args.keys.read_text(encoding="utf-8").splitlines())
-        except OSError as exc:
-            raise TrainerError(f"{args.keys}: {exc.strerror}") from exc
-        attempt = Attempt(keys={"*": keys})
-    else:
-        attempt = Attempt(answer=args.answer)
+    attempt = Attempt(keys={"*": read_keys(args.keys)}) if args.keys is not None else Attempt(answer=args.answer)
     observation = run_attempt(exercise, attempt, _engines(args, env))
     verdict = grade(exercise.checks, observation)
     if args.json:
         json.dump({"exercise": exercise.id, "seed": exercise.seed, "engine": observation.engine,
                    "passed": verdict.passed, "keys": verdict.keys,
+                   "notes": [say_note(n).get(lang) for n in observation.notes],
                    "checks": [{"id": r.check.id, "kind": r.check.kind, "passed": r.passed,
                                "reason": r.reason.get(lang) if r.reason else None, "diff": r.diff}
                               for r in verdict.results]}, out, ensure_ascii=False, indent=2)
@@ -173,8 +169,31 @@ def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mappin
             print(f"{mark} {r.check.id}" + (f": {r.reason.get(lang)}" if r.reason and not r.passed else ""), file=out)
             if r.diff and not r.passed:
                 print(r.diff.rstrip("\n"), file=out)
+        for note in observation.notes:
+            print(f"! {say_note(note).get(lang)}", file=out)
         print(("PASS" if verdict.passed else "FAIL") + f" {exercise.id} ({verdict.keys} keys)", file=out)
     return EXIT_OK if verdict.passed else EXIT_FAIL
+
+
+#: The largest keys file `trainer check` reads (a drill's keys are a few kilobytes).
+MAX_KEYS_BYTES = 256 * 1024
+
+
+def read_keys(path: Path) -> str:
+    """The keys in a submission file (Vim notation, line breaks ignored); a TrainerError says what is wrong."""
+    read = read_regular(path, MAX_KEYS_BYTES, follow=True)
+    if not isinstance(read, Regular):
+        raise TrainerError(f"{path}: no such file" if read.what == "missing" else f"{path}: it is {read.what}, "
+                           "not a file of keys")
+    if read.truncated:
+        raise TrainerError(f"{path}: more than {MAX_KEYS_BYTES // 1024} KiB of keys: not a submission")
+    try:
+        text = read.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TrainerError(f"{path}: not UTF-8 text (byte {exc.start}): keys are written in Vim notation") from exc
+    if "\0" in text:
+        raise TrainerError(f"{path}: holds NUL bytes: keys are written in Vim notation (<C-@> for NUL)")
+    return "".join(text.splitlines())
 
 
 def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], lang: str) -> int:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from sandbox.errors import SandboxError
 from sandbox.idle import IdleProbe
 from sandbox.isolation import bwrap_usable
 from sandbox.kubectl import find_kubectl
+from sandbox.limits import Limits
 from sandbox.shell import SHELLS
 from trainer.runner import Engines
 
@@ -63,10 +65,19 @@ def report(engines: Engines) -> list[str]:
              if engines.kube.kubeconfig else "the practice cluster (in the trainer, one per drill)")
     lines.append(f"   {'kubectl drills':14} {where}")
     usable = bwrap_usable()
+    root = os.geteuid() == 0
     lines.append("isolation:")
-    lines.append("   bubblewrap     " + ("usable: no network (kubectl drills: 127.0.0.1 only is used), read-only "
-                                         "system, own pid space, fake /etc"
+    lines.append("   bubblewrap     " + ("usable: no network, read-only system, own pid space, fake /etc"
                                          if usable else "not usable: plain temporary directories and rlimits only"))
+    if usable:
+        lines.append("   kubectl net    " + ("a network of its own; only the drill's cluster is reachable (socat)"
+                                             if shutil.which("socat") else "the host's network (install socat to "
+                                             "give kubectl drills one of their own)"))
+    lines.append("   processes      " + ("a uid of the attempt's own (61000 and up): everything it starts is found"
+                                         if root else "the attempt's tree" + (", its pid space" if usable else
+                                                                                 ", held by a subreaper")))
+    lines.append("   disk           " + (f"a tmpfs of {Limits().disk_bytes >> 20} MiB per attempt" if root else
+                                         f"{Limits().disk_bytes >> 20} MiB per attempt, measured every second"))
     probe = IdleProbe()
     lines.append("   idle detection " + ("/proc syscall state" if probe.supported
                                          else "quiet-window fallback (/proc syscall state unreadable)"))

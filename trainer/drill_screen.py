@@ -31,8 +31,11 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
-from sandbox.session import Session
+from sandbox.errors import SandboxError
+from sandbox.session import Note, Session
+from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
+from trainer.messages import say_note
 from trainer.model import SHELL_KINDS, Exercise
 from trainer.runner import Drill, Engines
 from trainer.terminal_pane import TerminalPane
@@ -68,6 +71,7 @@ class DrillOutcome:
     next_requested: bool = False
     verdict: Verdict | None = None
     recorded: bool = False  # already handed to ``on_record``
+    notes: tuple[Note, ...] = ()  # what happened to the attempt that the learner must be told
 
 
 class DrillScreen:
@@ -126,6 +130,7 @@ class DrillScreen:
     async def _watch_exit(self, session: Session) -> None:
         """Notice the program's exit: the pty never reports it (the session holds the slave open)."""
         while session.alive:
+            session.tick()  # limits that a silent program reaches too (wall clock, disk)
             await asyncio.sleep(EXIT_POLL_S)
         if self.drill is not None and self.drill.session is session:
             self._on_output()
@@ -156,9 +161,15 @@ class DrillScreen:
     def check(self, answer: str | None = None) -> Verdict | None:
         if self.drill is None:
             return None
-        observation = self.drill.observe(answer)
+        try:
+            observation = self.drill.observe(answer)
+        except (TrainerError, SandboxError, OSError) as exc:  # a cluster that stopped answering, say
+            self.outcome.notes = (Note.of("check_failed", error=str(exc)[:200]),)
+            self.app.invalidate()
+            return None
         verdict = grade(self.exercise.checks, observation)
         self.outcome.verdict = verdict
+        self.outcome.notes = observation.notes
         self.outcome.keys = verdict.keys
         self.outcome.seconds = verdict.seconds
         if verdict.passed and not self.outcome.passed:
@@ -297,7 +308,8 @@ class DrillScreen:
     def _verdict_text(self) -> StyleAndTextTuples:
         lang, verdict = self.lang, self.outcome.verdict
         if verdict is None:
-            return [("class:dim", say("not_checked", lang))]
+            notes: StyleAndTextTuples = [("class:hint", f"! {say_note(n).get(lang)}\n") for n in self.outcome.notes]
+            return [*notes, ("class:dim", say("not_checked", lang))]
         out: StyleAndTextTuples = [("class:title", say("checks_heading", lang) + "\n")]
         for r in verdict.results:
             mark, style = ("✓", "class:pass") if r.passed else ("✗", "class:fail")
@@ -308,6 +320,8 @@ class DrillScreen:
                     style = "class:diff.add" if line.startswith("+") else "class:diff.del" \
                         if line.startswith("-") else "class:dim"
                     out.append((style, f"  {line}\n"))
+        for note in self.outcome.notes:
+            out.append(("class:hint", f"! {say_note(note).get(lang)}\n"))
         par = f"/{self.exercise.par}" if self.exercise.par else ""
         if verdict.passed:
             out.append(("class:pass", "\n" + say("result_pass", lang, keys=verdict.keys, par=par,

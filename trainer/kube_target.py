@@ -86,6 +86,16 @@ class ApiClient:
             raise TrainerError(f"setup object {obj.get('kind')}/{body.get('metadata', {}).get('name')}: {message}")
 
 
+def _address(url: str) -> tuple[str, int]:
+    """The host and port of the cluster's URL (what the sandbox's relay connects to).
+
+    >>> _address("http://127.0.0.1:8080")
+    ('127.0.0.1', 8080)
+    """
+    parsed = urllib.parse.urlsplit(url)
+    return parsed.hostname or "127.0.0.1", int(parsed.port or 80)
+
+
 def _kubeconfig(server: str, namespace: str) -> str:
     return json.dumps({
         "apiVersion": "v1", "kind": "Config", "current-context": "trainer",
@@ -108,6 +118,11 @@ class PracticeTarget:
 
     def kubeconfig(self) -> str:
         return _kubeconfig(self.cluster.url, self.namespace)
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The host and port kubectl in the sandbox talks to."""
+        return _address(self.cluster.url)
 
     def read(self, key: str) -> Any:
         return self.client.read(key)
@@ -155,6 +170,11 @@ class RealTarget:
 
     def kubeconfig(self) -> str:
         return _kubeconfig(self.guard.url, self.namespace)
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The host and port kubectl in the sandbox talks to: the guard, never the cluster itself."""
+        return _address(self.guard.url)
 
     def read(self, key: str) -> Any:
         return self.client.read(key)

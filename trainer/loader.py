@@ -19,8 +19,10 @@ from typing import Any
 import yaml
 
 from sandbox.keys import KeyNotationError, parse_keys
+from sandbox.safefs import Regular, read_regular
 from trainer.checks import CHECKS
 from trainer.errors import PackError
+from trainer.materialise import setup_file_problems
 from trainer.model import (
     Attempt,
     Check,
@@ -42,6 +44,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CHECK_COMMON = ("kind", "id", "message", "hint", "engines")
 #: Seeds rendered by the loader to catch template errors (verify runs more).
 LINT_SEEDS = (0, 1, 2)
+#: The largest pack or topic file, and the most values one may hold once its aliases are expanded.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 200_000
 
 
 @dataclass
@@ -90,7 +95,12 @@ def load_library(top: Path, seeds: Sequence[int] = LINT_SEEDS) -> Library:
     seen: dict[str, Source] = {}
     for pack_file in pack_files:
         errors: list[str] = []
-        pack = _load_pack(pack_file, errors, seeds)
+        try:
+            pack = _load_pack(pack_file, errors, seeds)
+        except (RecursionError, MemoryError, OverflowError, ValueError, TypeError) as exc:
+            # what the checks above did not foresee still costs this pack only, not the others
+            errors.append(f"{pack_file}:1: cannot load: {type(exc).__name__}: {str(exc)[:200]}")
+            pack = None
         if pack is not None:
             for t in pack.exercises:
                 if t.id in seen:
@@ -104,13 +114,22 @@ def load_library(top: Path, seeds: Sequence[int] = LINT_SEEDS) -> Library:
 
 
 def _read_yaml(path: Path, errors: list[str]) -> tuple[Any, yaml.Node | None]:
+    read = read_regular(path, MAX_FILE_BYTES, follow=True)
+    if not isinstance(read, Regular):
+        errors.append(f"{path}:1: cannot read: it is {read.what}")
+        return None, None
+    if read.truncated:
+        errors.append(f"{path}:1: the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        return None, None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        errors.append(f"{path}:1: cannot read: {exc}")
+        text = read.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        errors.append(f"{path}:1: cannot read: not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None, None
     try:
         node = yaml.compose(text, Loader=_LOADER)  # parsed once: the nodes carry the line numbers
+        if node is not None:
+            _check_expanded_size(node)
         data = yaml.constructor.SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -118,7 +137,49 @@ def _read_yaml(path: Path, errors: list[str]) -> tuple[Any, yaml.Node | None]:
         problem = getattr(exc, "problem", None) or str(exc)
         errors.append(f"{path}:{line}: bad YAML: {problem}")
         return None, None
+    except RecursionError:
+        errors.append(f"{path}:1: bad YAML: nested too deeply")
+        return None, None
     return data, node
+
+
+class _TooBig(yaml.YAMLError):
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+def _check_expanded_size(top: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to more than MAX_NODES nodes (a "billion laughs" of a few
+    lines), or that refers to itself, before anything walks it."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(top, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            in_progress.discard(key)
+            if sizes[key] > MAX_NODES:
+                raise _TooBig(f"its aliases expand to more than {MAX_NODES} values", node.start_mark)
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            raise _TooBig("an alias refers to the node that contains it", node.start_mark)
+        in_progress.add(key)
+        stack.append((node, True))
+        stack += [(c, False) for c in _children(node) if id(c) not in sizes]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def line_of(node: yaml.Node | None, path: Iterable[Any]) -> int:
@@ -241,7 +302,7 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
         try:
             ex = instantiate(template, seed)
         except PackError as exc:
-            return [([], str(exc))]
+            return [([], str(exc).removeprefix(f"{template.source}: {template.id}: "))]
         replays: list[tuple[list[Any], Attempt]] = [(["solution"], ex.solution)]
         replays += [(["wrong", i], w) for i, w in enumerate(ex.wrong)]
         for place, attempt in replays:
@@ -252,6 +313,7 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
                     problems.append((place, f"keys for {engine}: {exc}"))
         for check in ex.checks:
             problems += [(["checks"], f"seed {seed}: {p}") for p in CHECKS[check.kind].problems(check.args)]
+        problems += [(["setup", "files"], f"seed {seed}: {p}") for p in setup_file_problems(ex.setup.files)]
         if problems:
             return problems
     return problems
@@ -305,5 +367,5 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
             source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]),
             engines=tuple(body.get("engines", ())), requires=tuple(body.get("requires", ())),
             params=values)
-    except (PackError, ValueError, KeyError, TypeError) as exc:
+    except (PackError, ValueError, KeyError, TypeError, RecursionError, OverflowError, MemoryError) as exc:
         raise PackError(f"{template.source}: {template.id}: {exc}") from exc

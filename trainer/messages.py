@@ -8,9 +8,28 @@ Grading reasons are keyed by a message id; ``say(id, **values)`` fills them in.
 
 from __future__ import annotations
 
+from sandbox.session import Note
 from trainer.model import Text
 
 MESSAGES: dict[str, Text] = {
+    # What happened to an attempt (sandbox Notes: note_<code>).
+    "note_flooded": Text("The program wrote more than {kib} KiB to the terminal and was stopped.",
+                         "프로그램이 터미널에 {kib} KiB 넘게 출력해서 멈췄습니다."),
+    "note_wall_time": Text("The attempt ran past its {seconds} s limit and was ended.",
+                           "시도가 제한 시간 {seconds}초를 넘어서 끝났습니다."),
+    "note_not_settled": Text("The program was still busy after {keys}; the keys after it went on regardless.",
+                             "{keys} 다음에도 프로그램이 계속 바빴습니다. 그 뒤의 키는 그대로 보냈습니다."),
+    "note_no_marks": Text("The shell's prompt was changed (PS1), so exit statuses are unknown.",
+                          "셸 프롬프트(PS1)가 바뀌어서 명령의 종료 상태를 알 수 없습니다."),
+    "note_history_unreadable": Text("The shell's history file is not a regular file any more ({what}), so what "
+                                    "ran cannot be read.",
+                                    "셸의 기록 파일이 더 이상 일반 파일이 아니라서({what}) 실행한 명령을 읽을 수 없습니다."),
+    "note_disk_full": Text("The sandbox's {mib} MiB of disk are used up: further writes fail.",
+                           "연습 공간의 디스크 {mib} MiB 를 다 썼습니다. 더 쓰면 실패합니다."),
+    "note_check_failed": Text("The trainer could not look at what you did: {error}",
+                              "지금 한 작업을 확인할 수 없었습니다: {error}"),
+    "note_disk_budget": Text("The attempt wrote more than {mib} MiB to disk, so its programs were stopped.",
+                             "시도가 디스크에 {mib} MiB 넘게 써서 프로그램을 멈췄습니다."),
     "file_missing": Text("{path} does not exist.", "{path} 파일이 없습니다."),
     "file_present": Text("{path} should not exist any more.", "{path} 파일이 남아 있으면 안 됩니다."),
     "content_differs": Text("{path} does not have the expected content.",
@@ -71,6 +90,15 @@ MESSAGES: dict[str, Text] = {
                           "{what} 의 리비전이 {got} 입니다. 기대한 리비전은 {want} 입니다."),
     "kube_rollout_pending": Text("The rollout of {what} has not finished.", "{what} 의 롤아웃이 끝나지 않았습니다."),
 }
+
+
+def say_note(note: Note) -> Text:
+    """What a sandbox Note tells the learner.
+
+    >>> say_note(Note.of("flooded", kib=64)).en
+    'The program wrote more than 64 KiB to the terminal and was stopped.'
+    """
+    return say(f"note_{note.code}", **dict(note.values))
 
 
 def say(message_id: str, **values: object) -> Text:

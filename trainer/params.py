@@ -12,6 +12,7 @@ strings, names, ``a.b`` / ``a[0]``, ``+ - * // %``, comparisons, ``x if c else y
 from __future__ import annotations
 
 import ast
+import contextlib
 import operator
 import random
 import re
@@ -31,6 +32,12 @@ WORDS: dict[str, tuple[str, ...]] = {
 }
 
 _TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.S)
+#: Bounds on what a template may compute: a pack cannot make the loader build gigabytes.
+MAX_TEXT = 100_000  # characters of a computed string (or items of a list)
+MAX_ITEMS = 10_000  # lines numbered(...) may write
+MAX_WIDTH = 1_000  # the width or precision of a %-format
+MAX_INT = 10 ** 18
+_FORMAT_SPEC = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -100,6 +107,34 @@ def evaluate(expression: str, values: Mapping[str, Any]) -> Any:
     return _eval(tree.body, values, expression)
 
 
+def _check_size(op: type[ast.operator], left: Any, right: Any, text: str) -> None:
+    """Refuse, before computing it, a repetition or a %-format that would be too big.
+
+    >>> _check_size(ast.Mult, "x", 99999999999, "'x' * n")
+    Traceback (most recent call last):
+    ...
+    trainer.errors.PackError: {{'x' * n}} would make 99999999999 characters (at most 100000)
+    """
+    if op is ast.Mult:
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, list)) and isinstance(count, int) and len(seq) * count > MAX_TEXT:
+                raise PackError(f"{{{{{text}}}}} would make {len(seq) * count} characters (at most {MAX_TEXT})")
+    if op is ast.Mod and isinstance(left, str):
+        for spec in _FORMAT_SPEC.finditer(left):
+            for number in spec.groups():
+                if number == "*" or (number and int(number) > MAX_WIDTH):
+                    raise PackError(f"{{{{{text}}}}}: the format {spec.group(0)!r} is too wide (at most {MAX_WIDTH})")
+
+
+def _bounded(result: Any, text: str) -> Any:
+    """``result``, unless it is too big a string, list or number."""
+    if isinstance(result, (str, list)) and len(result) > MAX_TEXT:
+        raise PackError(f"{{{{{text}}}}} makes {len(result)} characters (at most {MAX_TEXT})")
+    if isinstance(result, int) and not isinstance(result, bool) and abs(result) > MAX_INT:
+        raise PackError(f"{{{{{text}}}}} makes a number too large")
+    return result
+
+
 def _eval(node: ast.AST, values: Mapping[str, Any], text: str) -> Any:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, str, float)):
         return node.value
@@ -120,9 +155,11 @@ def _eval(node: ast.AST, values: Mapping[str, Any], text: str) -> Any:
         except (KeyError, IndexError, TypeError) as exc:
             raise PackError(f"no item {key!r} in {{{{{text}}}}}") from exc
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left, right = _eval(node.left, values, text), _eval(node.right, values, text)
+        _check_size(type(node.op), left, right, text)
         try:
-            return _BINOPS[type(node.op)](_eval(node.left, values, text), _eval(node.right, values, text))
-        except (TypeError, ZeroDivisionError) as exc:
+            return _bounded(_BINOPS[type(node.op)](left, right), text)
+        except (TypeError, ZeroDivisionError, ValueError, OverflowError) as exc:
             raise PackError(f"cannot compute {{{{{text}}}}}: {exc}") from exc
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_eval(node.operand, values, text)
@@ -136,8 +173,16 @@ def _eval(node: ast.AST, values: Mapping[str, Any], text: str) -> Any:
         return [_eval(e, values, text) for e in node.elts]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS:
         args = [_eval(a, values, text) for a in node.args]
+        joined = args[1] if node.func.id == "join" and len(args) == 2 and isinstance(args[1], list) else []
+        if joined and len(str(args[0])) * len(joined) + sum(len(str(a)) for a in joined) > MAX_TEXT:
+            raise PackError(f"{{{{{text}}}}} would make more than {MAX_TEXT} characters")
+        if node.func.id == "numbered" and len(args) == 3:
+            _check_size(ast.Mod, str(args[0]), 0, text)
+            with contextlib.suppress(TypeError, ValueError):
+                if int(args[2]) - int(args[1]) > MAX_ITEMS:
+                    raise PackError(f"too many lines in {{{{{text}}}}} (at most {MAX_ITEMS})")
         try:
-            return _FUNCTIONS[node.func.id](*args)
-        except (TypeError, ValueError) as exc:
+            return _bounded(_FUNCTIONS[node.func.id](*args), text)
+        except (TypeError, ValueError, OverflowError) as exc:
             raise PackError(f"cannot compute {{{{{text}}}}}: {exc}") from exc
     raise PackError(f"not allowed in a template: {{{{{text}}}}}")

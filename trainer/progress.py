@@ -99,10 +99,13 @@ class Best:
 
 
 class Progress:
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float]) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float], *,
+                 writable: bool = True) -> None:
         self._conn = conn
         self.path = path
         self._clock = clock
+        self.writable = writable
+        self.unsaved = 0  # records a read-only store could not keep
 
     @classmethod
     def open(cls, directory: Path, *, warn: Callable[[str], None],
@@ -115,6 +118,13 @@ class Progress:
         if not os.access(directory, os.W_OK | os.X_OK):
             raise ProgressError(f"the progress directory {directory} is not writable")
         path = directory / DEFAULT_FILE
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            try:
+                store = cls(_connect(path, read_only=True), path, clock, writable=False)
+            except _Damaged as exc:
+                raise ProgressError(f"the progress file {path} is read-only and unusable ({exc})") from exc
+            warn(f"progress file {path} is read-only: drills run, but nothing you do is saved")
+            return store
         for _ in range(3):  # the file, then a fresh one next to it if the damaged one cannot be moved
             try:
                 return cls(_connect(path), path, clock)
@@ -130,6 +140,9 @@ class Progress:
         raise ProgressError(f"cannot make a usable progress file in {directory}")
 
     def record(self, attempt: AttemptRecord) -> None:
+        if not self.writable:
+            self.unsaved += 1
+            return
         with self._transaction():
             self._conn.execute(f"INSERT INTO attempt ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 attempt.exercise, attempt.pack, attempt.topic, attempt.started, attempt.ended,
@@ -152,6 +165,8 @@ class Progress:
                 for r in rows]
 
     def set_last(self, exercise: str) -> None:
+        if not self.writable:
+            return
         with self._transaction():
             self._conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('last', ?)", (exercise,))
 
@@ -209,18 +224,48 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    """_Damaged when ``path`` is something SQLite would turn into a database or refuse only after writing
+    to it: not a regular file, or a file without SQLite's header."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError as exc:
+        raise _Damaged("a directory, not a file") from exc
+    except OSError as exc:
+        raise ProgressError(f"cannot read the progress file {path}: {exc.strerror}") from exc
+    if head and head != SQLITE_HEADER:
+        raise _Damaged("not an SQLite database")  # an empty file is fine: SQLite makes it a database
+
+
+def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     """A connection to a checked, migrated store at ``path``; _Damaged if the file is not one."""
+    _check_header(path)
     conn: sqlite3.Connection | None = None
     try:
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5, isolation_level=None)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version != SCHEMA_VERSION:
+                raise _Damaged(f"schema version {version}, this trainer needs {SCHEMA_VERSION} (it cannot migrate a "
+                               "read-only file)")
+            conn.execute(f"SELECT {_COLUMNS} FROM attempt LIMIT 0")
+            return conn
         conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+        # Checked before anything is written: switching a damaged file to WAL would rewrite its header.
+        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+        if found != ["ok"]:
+            raise _Damaged(f"quick_check: {found[0]}")
         conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a committed attempt survives a killed process; only power loss may undo the last.
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
-        if found != ["ok"]:
-            raise _Damaged(f"quick_check: {found[0]}")
         _migrate(conn)
         conn.execute(f"SELECT {_COLUMNS} FROM attempt LIMIT 0")  # the tables are ours, not another program's
         conn.execute("SELECT key, value FROM state LIMIT 0")

@@ -102,10 +102,15 @@ class Repl:
             except KeyboardInterrupt:
                 continue  # Ctrl-C clears the line
             except EOFError:
-                self.say(say("bye", self.lang))
+                self.say(self._bye())
                 return 0
             if not self.dispatch(line):
                 return 0
+
+    def _bye(self) -> str:
+        if self.progress.writable:
+            return say("bye", self.lang)
+        return say("bye_unsaved", self.lang, path=self.progress.path)
 
     def dispatch(self, line: str) -> bool:
         """Run one command line; False when the REPL should end."""
@@ -349,5 +354,5 @@ class Repl:
         return True
 
     def cmd_quit(self, args: list[str]) -> bool:
-        self.say(say("bye", self.lang))
+        self.say(self._bye())
         return False

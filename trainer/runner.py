@@ -17,33 +17,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sandbox.editors import editor_command, find_editor, install_editor
+from sandbox.editors import editor_command, find_editor
 from sandbox.errors import SandboxError
-from sandbox.isolation import Isolation, Limits, SandboxRoot, SandboxUser, default_isolation
+from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, default_isolation
 from sandbox.keys import parse_keys
-from sandbox.kubectl import find_kubectl, install_kubectl
+from sandbox.kubectl import RELAY_SOCKET, find_kubectl, install_kubectl, isolated_network
+from sandbox.limits import Limits
+from sandbox.netrelay import UnixRelay
 from sandbox.observation import Observation, ProbeResult, snapshot_files
-from sandbox.session import Session
+from sandbox.safefs import Regular, read_regular
+from sandbox.session import Note, Session
 from sandbox.shell import (
     ExecutedCommand,
     executed,
     find_shell,
     history_path,
-    install_login,
     parse_environment,
     read_history,
     shell_command,
-    write_history,
 )
 from trainer.checks import CHECKS
 from trainer.errors import TrainerError
 from trainer.kube_target import PracticeTarget, RealTarget
-from trainer.model import SHELL_KINDS, Attempt, Exercise, FileSpec, Setup
+from trainer.materialise import materialise
+from trainer.model import SHELL_KINDS, Attempt, Exercise
 
 #: How long one chunk of replayed keys may take to settle before the replay goes on regardless.
 SETTLE_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 10.0
-SETUP_TIMEOUT_S = 60.0
+#: The most of the shell's history file that is read (a learner may make it huge).
+HISTORY_CAP = 1024 * 1024
 KUBECTL_RC = "alias k=kubectl\n"  # the course writes `k run ...`
 
 
@@ -115,50 +118,6 @@ class Engines:
         return chosen[0]
 
 
-def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine: str | None,
-                env: Mapping[str, str] | None = None) -> None:
-    """Create the setup's files, links, history and /etc files, then give HOME to the sandbox user.
-
-    Setup commands run last, as the learner, with ``env`` added (kubectl drills: the kubeconfig).
-    """
-    home = root.home
-    for spec in setup.files:
-        _create(home, spec)
-    for spec in sorted((s for s in setup.files if s.mode is not None), key=lambda s: -s.path.count("/")):
-        assert spec.mode is not None
-        (home / spec.path).chmod(spec.mode)
-    if setup.profile is not None:
-        root.write_etc("profile", setup.profile)
-    if setup.environment is not None:
-        root.write_etc("environment", setup.environment)
-    if shell_engine is not None and engines.shell is not None:
-        write_history(root, shell_engine, setup.history)
-        install_login(root, engines.shell[1])
-    if engines.editor is not None:
-        install_editor(root, *engines.editor)
-    root.hand_over()
-    for command in setup.commands:
-        done = root.run(["/bin/sh", "-c", command], env=root.environment(env), timeout=SETUP_TIMEOUT_S)
-        if done.returncode != 0:
-            raise TrainerError(f"setup command failed ({done.returncode}): {command}: "
-                               f"{done.stderr.decode(errors='replace').strip()[:200]}")
-
-
-def _create(home: Path, spec: FileSpec) -> None:
-    target = home / spec.path
-    if not target.resolve().is_relative_to(home.resolve()):
-        raise TrainerError(f"setup path {spec.path!r} leaves HOME")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if spec.type == "dir":
-        target.mkdir(exist_ok=True)
-    elif spec.type == "symlink":
-        target.symlink_to(spec.target or "")
-    elif spec.type == "hardlink":
-        os.link(home / (spec.target or ""), target)
-    else:
-        target.write_text(spec.content, encoding="utf-8")
-
-
 def chunks(keys: Sequence[str]) -> list[tuple[str, ...]]:
     """Split replayed keys where the program must settle: after each ``<CR>``, around each ``<Esc>``.
 
@@ -196,13 +155,18 @@ class Drill:
         self.root = SandboxRoot.create(SandboxUser(), isolation=engines.isolation)
         self.session: Session | None = None
         self.target: PracticeTarget | RealTarget | None = None
+        self.relay: UnixRelay | None = None
         self.limits = limits or Limits()
         try:
             shell_engine = engines.shell[0] if engines.shell else None
             kube_env: dict[str, str] = {}
             if exercise.kind == "kubectl":
                 self.target = engines.kube.target()
-                kube_env = install_kubectl(self.root, find_kubectl(engines.kube.kubectl), self.target.kubeconfig())
+                host, port = self.target.address
+                kube_env = install_kubectl(self.root, find_kubectl(engines.kube.kubectl), self.target.kubeconfig(),
+                                           port)
+                if isolated_network(self.root):  # the sandbox reaches its cluster through this, nothing else
+                    self.relay = UnixRelay(self.root.tools / RELAY_SOCKET, (host, port)).start()
                 for obj in exercise.setup.objects:
                     self.target.create(dict(obj))
             materialise(self.root, exercise.setup, engines, shell_engine, kube_env)
@@ -241,7 +205,7 @@ class Drill:
                 break
             self.session.send(chunk)
             if not self.session.wait_idle(SETTLE_TIMEOUT_S):
-                self.session.notes.append(f"the program did not settle after {''.join(chunk)!r}")
+                self.session.notes.append(Note.of("not_settled", keys="".join(chunk)))
 
     def observe(self, answer: str | None = None) -> Observation:
         """Snapshot everything the checks may read (run probes, read history, files, screen)."""
@@ -249,15 +213,15 @@ class Drill:
         if s is not None:
             s.wait_idle(SETTLE_TIMEOUT_S)
         commands: tuple[ExecutedCommand, ...] = ()
-        notes: list[str] = list(s.notes) if s else []
+        notes: list[Note] = list(s.notes) if s else []
         if self.exercise.kind in SHELL_KINDS and s is not None:
-            try:
-                data = Path(history_path(self.root, inside=False)).read_bytes()
-            except OSError:
-                data = b""
-            commands = executed(read_history(self.engine, data), s.marks, first=self._history_before + 1)
+            read = read_regular(history_path(self.root, inside=False), HISTORY_CAP)
+            if isinstance(read, Regular):
+                commands = executed(read_history(self.engine, read.data), s.marks, first=self._history_before + 1)
+            elif read.what != "missing":
+                notes.append(Note.of("history_unreadable", what=read.what.removeprefix("a ")))
             if not s.marks:
-                notes.append("no prompt marks (PS1 changed?): exit statuses are unknown")
+                notes.append(Note.of("no_marks"))
         probes = {}
         for check in self.exercise.checks:
             for command in CHECKS[check.kind].probes(check.args):
@@ -269,7 +233,8 @@ class Drill:
                 for key in CHECKS[check.kind].cluster_reads(check.args, namespace):
                     if key not in cluster:
                         cluster[key] = self.target.read(key)
-        files = snapshot_files(self.root.home, self.root.owner_names(), self.root.group_names())
+        files = snapshot_files(self.root.home, self.root.owner_names(), self.root.group_names(),
+                               reader=(self.root.host_uid, self.root.host_gid))
         return Observation(
             engine=self.engine, files=files, screen=s.screen.snapshot() if s else None,
             keys=tuple(s.keys) if s else (), commands=commands,
@@ -289,6 +254,9 @@ class Drill:
         try:
             self.root.close()
         finally:
+            if self.relay is not None:
+                self.relay.stop()
+                self.relay = None
             if self.target is not None:
                 self.target.close()
                 self.target = None

@@ -14,6 +14,8 @@ UI: dict[str, Text] = {
     "welcome": Text("Terminal trainer for AIX shell and vi. Type `help` for commands, `next` to begin.",
                     "AIX 셸과 vi 터미널 트레이너입니다. 명령은 `help`, 시작하려면 `next` 를 입력하세요."),
     "bye": Text("Bye. Your progress is saved.", "안녕히 가세요. 진행 상황은 저장되었습니다."),
+    "bye_unsaved": Text("Bye. Nothing was saved: the progress file {path} is read-only.",
+                        "안녕히 가세요. 진행 상황 파일이 읽기 전용이라 아무것도 저장하지 못했습니다: {path}"),
     "unknown_command": Text("Unknown command {name!r}. Did you mean {guess!r}?",
                             "알 수 없는 명령 {name!r} 입니다. {guess!r} 를 입력하려던 것인가요?"),
     "unknown_command_plain": Text("Unknown command {name!r}. Type `help` for the list.",

@@ -9,13 +9,17 @@ the reason it names in ``fails``), and the untouched start must fail.
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from types import FrameType
 from xml.etree import ElementTree
 
 from sandbox.errors import SandboxError
+from sandbox.processes import set_parent_death_signal
 from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
 from trainer.loader import instantiate
@@ -125,8 +129,28 @@ def expected_cases(exercise: Exercise, engines: Engines) -> int:
     return 2 + len(exercise.wrong)
 
 
+#: Set in a verify worker that was told to stop: the tasks still queued for it are not started.
+_STOPPING = False
+
+
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    global _STOPPING
+    _STOPPING = True
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_IGN)
+    raise SystemExit(128 + signum)  # the running attempt's Drill closes on the way out
+
+
+def _worker_init() -> None:
+    """A verify worker stops when told to (SIGTERM, SIGHUP) or when the trainer dies (any death)."""
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, _stop_worker)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the trainer, which stops the workers
+    set_parent_death_signal(signal.SIGTERM)
+
+
 def _verify_task(args: tuple[ExerciseTemplate, int, Engines]) -> list[Case]:
-    return verify_one(*args)
+    return [] if _STOPPING else verify_one(*args)
 
 
 def verify(tasks: Sequence[tuple[ExerciseTemplate, int]], engines: Engines, jobs: int = 1,
@@ -141,11 +165,18 @@ def verify(tasks: Sequence[tuple[ExerciseTemplate, int]], engines: Engines, jobs
             if progress:
                 progress(cases)
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    try:
         for cases in pool.map(_verify_task, work):
             results += cases
             if progress:
                 progress(cases)
+    except BaseException:  # interrupted: the workers close their attempts and stop, queued work is dropped
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():
+            worker.terminate()
+        raise
+    pool.shutdown()
     return results
 
 
