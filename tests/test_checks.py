@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.kube.requests import REQUESTS_KEY
 from sandbox.observation import FileInfo, Observation, ProbeResult
 from sandbox.screen import ScreenSnapshot
 from sandbox.session import KeyEvent
@@ -65,6 +66,21 @@ OBS = Observation(
     },
 )
 
+#: A shell session with vi-mode recall: set -o vi, then ESC k k reran the grep.
+OBS_RECALL = Observation(
+    engine="ksh93",
+    keys=tuple(KeyEvent(0.1 * i, k) for i, k in enumerate((*"set -o vi", "<CR>", "<Esc>", "k", "k", "<CR>"))),
+    commands=(ExecutedCommand(1, "set -o vi", 0), ExecutedCommand(2, "grep -c apple b.txt", 0)),
+)
+#: The requests a kubectl drill's cluster received: kubectl scale, then a read by kubectl get.
+OBS_REQUESTS = Observation(engine="ksh93", cluster={REQUESTS_KEY: [
+    {"verb": "patch", "resource": "replicasets", "namespace": "default", "name": "front", "subresource": "scale",
+     "command": "kubectl scale", "manager": "", "dry_run": False, "status": 200},
+    {"verb": "list", "resource": "pods", "namespace": "default", "name": "", "subresource": "",
+     "command": "kubectl get", "manager": "", "dry_run": False, "status": 200}]})
+#: The observation a kind's cases are graded on, where it is not OBS.
+OBS_FOR = {"recalled": OBS_RECALL, "kube_request": OBS_REQUESTS, "kube_no_request": OBS_REQUESTS}
+
 # (kind, arguments that pass on OBS, arguments that fail on OBS)
 CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("file_exists", {"path": "a.txt"}, {"path": "b.txt"}),
@@ -81,9 +97,21 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("screen_contains", {"matches": r"^\$ ls"}, {"matches": r"^# "}),
     ("screen_lacks", {"text": "b.txt"}, {"text": "a.txt"}),
     ("cursor_at", {"row": 3, "col": 3}, {"row": 1}),
-    ("command_ran", {"pattern": r"chmod\s+u\+x", "status": 0}, {"pattern": "false", "status": 0}),
-    ("command_ran", {"pattern": "a", "count": 1}, {"pattern": "chmod", "count": 2}),
-    ("command_not_ran", {"pattern": "rm "}, {"pattern": "^false$"}),
+    ("command_ran", {"pattern": r"chmod\s+u\+x", "status": 0, "text": True},
+     {"pattern": "false", "status": 0, "text": True}),
+    ("command_ran", {"pattern": "a", "count": 1, "text": True}, {"pattern": "chmod", "count": 2, "text": True}),
+    ("command_not_ran", {"pattern": "rm ", "text": True}, {"pattern": "^false$", "text": True}),
+    ("ran", {"command": "chmod u+x ./a.txt", "status": 0}, {"program": "chmod", "notation": "octal"}),
+    ("ran", {"program": "chmod", "clause": "u+x", "notation": "symbolic"}, {"command": "false", "status": 0}),
+    ("not_ran", {"program": "rm"}, {"program": "chmod", "notation": "symbolic"}),
+    ("recalled", {"command": "grep -c apple ./b.txt", "moves": ["k"]}, {"command": "grep -c apple b.txt", "via": "r"}),
+    ("ex_ran", {"command": "wq"}, {"command": "quit"}),
+    ("ex_not_ran", {"command": "q"}, {"command": "wq"}),
+    ("kube_request", {"command": "scale", "resource": "rs", "name": "front", "verb": ["patch", "update"]},
+     {"command": "edit"}),
+    ("kube_no_request", {"command": "edit"}, {"command": "get", "resource": "pods"}),
+    ("vi_did", {"keys": "45G"}, {"keys": "G"}),
+    ("vi_not_did", {"keys": "x"}, {"keys": "dd"}),
     ("keys_contain", {"keys": "45G"}, {"keys": "<Esc>"}),
     ("keys_contain", {"keys": ":wq<CR>"}, {"keys": "GG"}),
     ("keys_not_contain", {"keys": "jj"}, {"keys": "dd"}),
@@ -121,8 +149,9 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 def test_kind_passes_and_fails(kind: str, good: dict[str, Any], bad: dict[str, Any]) -> None:
     table = CHECKS[kind]
     assert table.problems(good) == [] and table.problems(bad) == []
-    assert table.evaluate(good, OBS).passed
-    failed = table.evaluate(bad, OBS)
+    obs = OBS_FOR.get(kind, OBS)
+    assert table.evaluate(good, obs).passed
+    failed = table.evaluate(bad, obs)
     assert not failed.passed
     assert failed.reason is not None and failed.reason.en and failed.reason.ko
 
@@ -164,7 +193,8 @@ def test_checks_need_something_to_look_at() -> None:
     ("file_mode", {"path": "a", "mode": "999"}, "not a mode"),
     ("file_content", {"path": "a"}, "exactly one of"),
     ("file_content", {"path": "a", "equals": "x", "contains": "y"}, "exactly one of"),
-    ("command_ran", {"pattern": "("}, "bad regular expression"),
+    ("command_ran", {"pattern": "(", "text": True}, "bad regular expression"),
+    ("command_ran", {"pattern": "^date$"}, "use ran or not_ran"),
     ("keys_contain", {"keys": "<Nope>"}, "Nope"),
     ("exit_status", {"status": 0, "colour": "red"}, "unknown argument 'colour'"),
 ])
@@ -183,7 +213,7 @@ def test_grade_reports_every_failure_and_the_custom_message() -> None:
     custom = Text("use symbolic mode", "심볼릭 모드를 쓰세요")
     checks = (
         Check("file_mode", {"path": "a.txt", "mode": "750"}, "result"),
-        Check("command_not_ran", {"pattern": "chmod"}, "method", message=custom, hint=1),
+        Check("command_not_ran", {"pattern": "chmod", "text": True}, "method", message=custom, hint=1),
         Check("file_exists", {"path": "zzz"}, "exists", hint=0),
     )
     verdict = grade(checks, OBS)

@@ -36,14 +36,18 @@ def test_topic_has_its_minimum(pack: str, topic: str) -> None:
     assert len(found) >= MINIMUMS[(pack, topic)], f"{pack}/{topic}: {len(found)} exercises"
 
 
+#: Check kinds that grade how a result was reached, not the result.
+METHOD_KINDS = ("keys_contain", "keys_not_contain", "command_ran", "command_not_ran", "ran", "not_ran", "recalled",
+                "ex_ran", "ex_not_ran", "vi_did", "vi_not_did", "kube_method")
+
+
 @pytest.mark.parametrize("template", LIBRARY.templates, ids=lambda t: t.id)
 def test_every_exercise_is_complete(template: object) -> None:
     ex = instantiate(template, 0)  # type: ignore[arg-type]
     assert ex.title.en and ex.title.ko and ex.prompt.en and ex.prompt.ko
     assert len(ex.wrong) >= 2 and ex.hints
     assert all(h.en and h.ko for h in ex.hints)
-    method_checks = {c.id for c in ex.checks if c.kind in ("keys_contain", "keys_not_contain", "command_ran",
-                                                            "command_not_ran", "kube_method")}
+    method_checks = {c.id for c in ex.checks if c.kind in METHOD_KINDS}
     if method_checks and ex.kind != "quiz":
         # "right result, wrong method": a wrong attempt that fails only on the method
         assert any(w.fails and set(w.fails) <= method_checks for w in ex.wrong), ex.id

@@ -196,7 +196,7 @@ def test_a_drill_passes_and_next_goes_on(harness: Harness) -> None:
 
     text = harness.run(script)
     keys = len(f"chmod u+x {name}.sh") + 1
-    assert "✓ result" in text and f"Passed: {keys} keys" in text
+    assert "✓ Checks passed:" in text and f"Passed: {keys} keys" in text
     assert "Left chmod-several-clauses unsolved." in text
     assert "Skipped chmod-several-clauses." in text
     assert "chmod-owner-exec             solved" in text
@@ -225,7 +225,7 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
         h.type("quit\r")
 
     text = harness.run(script)
-    assert "✗ result" in text
+    assert "✗ " in text and "has mode" in text and "✗ result" not in text  # words, not the check's id
     assert "Solution (recorded as seen): chmod o= " in text
     assert "Hint 1/2" in text and "Hint 2/2" in text and "That was the last hint." in text
     best = harness.progress.bests()["chmod-equals-clears"]
@@ -251,7 +251,7 @@ def test_a_quiz_takes_its_answer_in_the_answer_line(harness: Harness) -> None:
         h.type("quit\r")
 
     text = harness.run(script)
-    assert "✓ answer" in text
+    assert "✓ Checks passed: 1" in text
     attempts = harness.progress.attempts("ls-dir-link-count")
     assert [a.passed for a in attempts] == [True]
 

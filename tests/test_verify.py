@@ -125,11 +125,12 @@ def test_verify_without_bubblewrap(pack: str) -> None:
         assert any(c.skipped and "bubblewrap" in c.message for c in cases), "no bwrap-only drill was skipped"
 
 
-def test_expected_cases_counts_solution_wrongs_and_start() -> None:
+def test_expected_cases_counts_solution_alternatives_wrongs_and_start() -> None:
     template = LIBRARY.template("chmod-owner-exec")
     exercise = instantiate(template, 0)
     engines = Engines.detect("ksh93", "nvi")
-    assert expected_cases(exercise, engines) == 2 + len(exercise.wrong)
+    assert exercise.also  # the count must include them
+    assert expected_cases(exercise, engines) == 2 + len(exercise.also) + len(exercise.wrong)
 
 
 def test_a_wrong_attempt_that_fails_for_another_reason_is_a_failed_case(tmp_path: Path) -> None:
@@ -156,7 +157,8 @@ def test_verify_command_writes_junit_with_every_case(tmp_path: Path) -> None:
     code, text = trainer("--packs", str(PACKS), "verify", "starter", "--cover", "--jobs", "2", "--junit", str(report))
     assert code == 0, text
     suite = ET.parse(report).getroot()
-    want = sum(2 + len(instantiate(t, s).wrong) for t in LIBRARY.select(["starter"]) for s in covering_seeds(t))
+    want = sum(2 + len(ex.also) + len(ex.wrong)
+               for t in LIBRARY.select(["starter"]) for s in covering_seeds(t) for ex in [instantiate(t, s)])
     assert int(suite.get("tests", "0")) == want and suite.get("failures") == "0"
     assert f"verify: {want} passed, 0 failed, 0 skipped" in text
 

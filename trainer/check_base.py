@@ -22,6 +22,8 @@ class Outcome:
     passed: bool
     reason: Text | None = None
     diff: str | None = None
+    #: What the learner did, in words: said after a pack's own message, which says what was asked.
+    did: Text | None = None
 
 
 PASS = Outcome(True)

@@ -20,9 +20,13 @@ from typing import Any
 from sandbox.keys import format_keys, parse_keys
 from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
+from trainer.command_checks import COMMAND_KINDS
 from trainer.kube_checks import KUBE_KINDS
+from trainer.kube_request_checks import REQUEST_KINDS
+from trainer.line_checks import LINE_KINDS
 from trainer.messages import say
 from trainer.modes import octal, parse_mode, symbolic
+from trainer.vi_checks import VI_KINDS
 
 
 def _file_exists(args: Mapping[str, Any], obs: Observation) -> Outcome:
@@ -146,6 +150,15 @@ def _command_not_ran(args: Mapping[str, Any], obs: Observation) -> Outcome:
     return PASS
 
 
+def _text_only(args: Mapping[str, Any]) -> list[str]:
+    """A regex over the typed line rejects `date; cal`, `banner "x"`, flags in another order: packs use
+    ran/not_ran, and say ``text: true`` where the drill is about the text itself."""
+    if args.get("text") is True:
+        return []
+    return ["this matches the typed text, so quoting, option order and `;` change the verdict: use ran or "
+            "not_ran (program, args, options), or add text: true where the text itself is the point"]
+
+
 def _find(needle: tuple[str, ...], hay: tuple[str, ...]) -> bool:
     n = len(needle)
     return any(hay[i:i + n] == needle for i in range(len(hay) - n + 1))
@@ -246,9 +259,11 @@ _KINDS = (
               one_of=("text", "matches")),
     CheckKind("screen_lacks", ("text",), (), _screen_lacks, "the final screen does not show a text"),
     CheckKind("cursor_at", (), ("row", "col"), _cursor_at, "the cursor's final row and column (1-based)"),
-    CheckKind("command_ran", ("pattern",), ("status", "count"), _command_ran,
-              "the shell ran a command matching a regex (with an exit status)"),
-    CheckKind("command_not_ran", ("pattern",), (), _command_not_ran, "no command matched a regex"),
+    CheckKind("command_ran", ("pattern",), ("status", "count", "text"), _command_ran,
+              "the text of a command line matched a regex (prefer ran: it reads the command as the shell does)",
+              validate=_text_only),
+    CheckKind("command_not_ran", ("pattern",), ("text",), _command_not_ran,
+              "no command line's text matched a regex (prefer not_ran)", validate=_text_only),
     CheckKind("keys_contain", ("keys",), (), _keys_contain, "the key log contains these keys in a row"),
     CheckKind("keys_not_contain", ("keys",), (), _keys_not_contain, "the key log never has these keys"),
     CheckKind("keys_max", ("count",), (), _keys_max, "at most this many keys were used"),
@@ -263,5 +278,6 @@ _KINDS = (
               one_of=("equals", "matches"), probe=_login_command),
 )
 
-CHECKS: Mapping[str, CheckKind] = {k.name: k for k in (*_KINDS, *KUBE_KINDS)}
-assert len(CHECKS) == len(_KINDS) + len(KUBE_KINDS), "duplicate check kind"
+_ALL = (*_KINDS, *COMMAND_KINDS, *LINE_KINDS, *VI_KINDS, *KUBE_KINDS, *REQUEST_KINDS)
+CHECKS: Mapping[str, CheckKind] = {k.name: k for k in _ALL}
+assert len(CHECKS) == len(_ALL), "duplicate check kind"

@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--editor", choices=("nvi", "vim"), default=argparse.SUPPRESS,
                         help="vi engine (default: nvi)")
 
-    v = sub.add_parser("verify", help="replay every solution, wrong attempt and start through the real programs")
+    v = sub.add_parser("verify", help="replay every solution, alternative, wrong attempt and start through "
+                                      "the real programs")
     v.add_argument("names", nargs="*", metavar="ID|PACK|TOPIC")
     engines(v)
     variants = v.add_mutually_exclusive_group()

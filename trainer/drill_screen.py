@@ -40,6 +40,7 @@ from trainer.model import SHELL_KINDS, Exercise
 from trainer.runner import Drill, Engines
 from trainer.terminal_pane import TerminalPane
 from trainer.ui_text import say
+from trainer.verdict_words import verdict_lines
 from trainer.wrap import line_count, unfold, wrap
 
 #: Below this the drill says what it needs instead of drawing a cramped screen.
@@ -311,11 +312,10 @@ class DrillScreen:
             notes: StyleAndTextTuples = [("class:hint", f"! {say_note(n).get(lang)}\n") for n in self.outcome.notes]
             return [*notes, ("class:dim", say("not_checked", lang))]
         out: StyleAndTextTuples = [("class:title", say("checks_heading", lang) + "\n")]
-        for r in verdict.results:
-            mark, style = ("✓", "class:pass") if r.passed else ("✗", "class:fail")
-            reason = f" {r.reason.get(lang)}" if r.reason and not r.passed else ""
-            out += [(style, f"{mark} "), ("", f"{r.check.id}{reason}\n")]
-            if r.diff and not r.passed:
+        for style, line in verdict_lines(verdict, lang):
+            out.append((f"class:{style}", line + "\n"))
+        for r in verdict.failures:
+            if r.diff:
                 for line in r.diff.splitlines()[:12]:
                     style = "class:diff.add" if line.startswith("+") else "class:diff.del" \
                         if line.startswith("-") else "class:dim"

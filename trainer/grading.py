@@ -55,6 +55,7 @@ def grade(checks: Iterable[Check], observation: Observation) -> Verdict:
         outcome = CHECKS[check.kind].evaluate(check.args, observation)
         reason = outcome.reason
         if not outcome.passed and check.message is not None:
-            reason = check.message
+            reason = check.message if outcome.did is None else Text(f"{check.message.en} {outcome.did.en}",
+                                                                     f"{check.message.ko} {outcome.did.ko}")
         results.append(CheckResult(check, outcome.passed, reason, outcome.diff))
     return Verdict(all(r.passed for r in results), tuple(results), len(observation.keys), observation.seconds)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sandbox.kube.cluster import Cluster, ScaledClock
 from sandbox.kube.guard import NamespaceGuard
+from sandbox.kube.requests import REQUESTS_KEY, TRAINER_HEADER
 from sandbox.kube.resources import RESOURCES
 from trainer.errors import TrainerError
 from trainer.kube_paths import resource_named
@@ -47,7 +48,8 @@ class ApiClient:
         data = None if body is None else json.dumps(body).encode()
         url = self.base_url + path + (f"?{query}" if query else "")
         req = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+                                     headers={"Content-Type": "application/json", "Accept": "application/json",
+                                              TRAINER_HEADER: "1"})  # not recorded as the learner's
         try:
             with urllib.request.urlopen(req, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -62,6 +64,8 @@ class ApiClient:
     def read(self, key: str) -> Any:
         """What a check's read key names (see ``kube_checks.cluster_key``); None for a missing object."""
         verb, plural, namespace, what = key.split("|", 3)
+        if verb == "requests":
+            raise TrainerError("the requests a cluster received are read from its target")
         if verb == "get":
             status, body = self.request("GET", _path(plural, namespace, what))
             return body if status == 200 else None
@@ -115,6 +119,7 @@ class PracticeTarget:
         self.cluster = Cluster(ScaledClock(speed)).start()
         self.namespace = "default"
         self.client = ApiClient(self.cluster.url)
+        self._mark = 0
 
     def kubeconfig(self) -> str:
         return _kubeconfig(self.cluster.url, self.namespace)
@@ -125,7 +130,13 @@ class PracticeTarget:
         return _address(self.cluster.url)
 
     def read(self, key: str) -> Any:
+        if key == REQUESTS_KEY:
+            return [r.as_dict() for r in self.cluster.requests.since(self._mark)]
         return self.client.read(key)
+
+    def mark_requests(self) -> None:
+        """The learner starts now: ``read(REQUESTS_KEY)`` returns what the cluster received after this."""
+        self._mark = self.cluster.requests.mark()
 
     def create(self, obj: dict[str, Any]) -> None:
         self.client.create(obj, self.namespace)
@@ -167,6 +178,7 @@ class RealTarget:
             message = answer.get("message") if isinstance(answer, dict) else status
             raise TrainerError(f"cannot create namespace {self.namespace} on your cluster: {message}")
         self.guard = NamespaceGuard(self.client.base_url, self.namespace).start()
+        self._mark = 0
 
     def kubeconfig(self) -> str:
         return _kubeconfig(self.guard.url, self.namespace)
@@ -177,7 +189,13 @@ class RealTarget:
         return _address(self.guard.url)
 
     def read(self, key: str) -> Any:
+        if key == REQUESTS_KEY:
+            return [r.as_dict() for r in self.guard.requests.since(self._mark)]
         return self.client.read(key)
+
+    def mark_requests(self) -> None:
+        """The learner starts now: ``read(REQUESTS_KEY)`` returns what the guard passed on after this."""
+        self._mark = self.guard.requests.mark()
 
     def create(self, obj: dict[str, Any]) -> None:
         if not resource_named(str(obj.get("kind", ""))).namespaced:

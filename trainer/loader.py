@@ -286,6 +286,11 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
         problems.append((["solution"], f"a {kind} exercise needs solution keys"))
     if kind == "quiz" and "answer" not in raw["solution"]:
         problems.append((["solution"], "a quiz needs a solution answer"))
+    for i, attempt in enumerate(raw.get("also", [])):
+        if "fails" in attempt:
+            problems.append((["also", i, "fails"], "an also: attempt is correct: it fails on nothing"))
+        if kind in ("shell", "vi", "kubectl") and not attempt.get("keys"):
+            problems.append((["also", i], f"a {kind} exercise's alternative needs keys"))
     if kind == "vi" and not raw.get("setup", {}).get("open"):
         problems.append((["setup"], "a vi exercise needs setup.open, the file the editor opens"))
     names = {c.get("id", c["kind"]) for c in raw["checks"]} | {c["kind"] for c in raw["checks"]}
@@ -305,6 +310,7 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
             return [([], str(exc).removeprefix(f"{template.source}: {template.id}: "))]
         replays: list[tuple[list[Any], Attempt]] = [(["solution"], ex.solution)]
         replays += [(["wrong", i], w) for i, w in enumerate(ex.wrong)]
+        replays += [(["also", i], a) for i, a in enumerate(ex.also)]
         for place, attempt in replays:
             for engine, keys in attempt.keys.items():
                 try:
@@ -364,6 +370,7 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
             checks=tuple(checks), hints=tuple(_text(h) for h in body["hints"]),
             solution=_attempt(body["solution"]),
             wrong=tuple(_attempt(w, checks[0].id if len(checks) == 1 else None) for w in body["wrong"]),
+            also=tuple(_attempt(a) for a in body.get("also", ())),
             source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]),
             engines=tuple(body.get("engines", ())), requires=tuple(body.get("requires", ())),
             params=values)

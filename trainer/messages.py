@@ -54,6 +54,55 @@ MESSAGES: dict[str, Text] = {
                            "/{pattern}/ 에 맞는 명령이 실행됐지만 종료 상태가 {got} 입니다. 기대한 값은 {want} 입니다."),
     "command_forbidden": Text("This command should not be used here: {command}",
                               "여기서는 이 명령을 쓰면 안 됩니다: {command}"),
+    "ran_missing": Text("This drill asks for `{want}`; you ran `{did}`.",
+                        "이 연습은 `{want}` 명령을 요구합니다. 실행한 명령은 `{did}` 입니다."),
+    "ran_nothing": Text("This drill asks for `{want}`; no command ran.",
+                        "이 연습은 `{want}` 명령을 요구합니다. 실행한 명령이 없습니다."),
+    "ran_status": Text("`{did}` ran but ended with status {got}; it should succeed (status {want}).",
+                       "`{did}` 명령이 실행됐지만 종료 상태가 {got} 입니다. 성공해야 합니다(상태 {want})."),
+    "ran_forbidden": Text("You ran `{did}`, which this drill asks you not to use.",
+                          "이 연습에서 쓰지 말아야 할 `{did}` 명령을 실행했습니다."),
+    "you_ran": Text("(You ran `{did}`.)", "(실행한 명령: `{did}`)"),
+    "you_ran_nothing": Text("(No command ran.)", "(실행한 명령이 없습니다.)"),
+    "you_ran_status": Text("(`{did}` ended with status {got}.)", "(`{did}` 의 종료 상태: {got})"),
+    "how_vi": Text("recall it from the history in vi mode (ESC k, /pattern)",
+                   "vi 모드에서 기록을 불러와(ESC k, /패턴) 실행해야 합니다"),
+    "how_r": Text("rerun it with ksh's r", "ksh 의 r 로 다시 실행해야 합니다"),
+    "how_typed": Text("type it", "직접 입력해야 합니다"),
+    "recall_via_typed": Text("You typed `{did}` again; this drill asks you to {want}.",
+                             "`{did}` 명령을 다시 입력했습니다. 이 연습에서는 {want}."),
+    "recall_via_r": Text("You reran `{did}` with r; this drill asks you to {want}.",
+                         "`{did}` 명령을 r 로 다시 실행했습니다. 이 연습에서는 {want}."),
+    "recall_via_vi": Text("You recalled `{did}` with vi-mode keys; this drill asks you to {want}.",
+                          "`{did}` 명령을 vi 모드 키로 불러왔습니다. 이 연습에서는 {want}."),
+    "recall_edits": Text("You recalled `{did}` but changed it without {edits} (you used: {used}).",
+                         "`{did}` 명령을 불러왔지만 {edits} 없이 고쳤습니다(사용한 명령: {used})."),
+    "recall_retyped": Text("You recalled the line but typed {text!r} again for `{did}`.",
+                           "`{did}` 명령을 불러왔지만 {text!r} 부분을 다시 입력했습니다."),
+    "recall_moves": Text("You recalled `{did}` without {moves} (you moved with: {used}).",
+                         "`{did}` 명령을 {moves} 없이 불러왔습니다(사용한 이동: {used})."),
+    "recall_no_subst": Text("You reran `{did}` with r, but without old=new.",
+                            "`{did}` 명령을 r 로 다시 실행했지만 old=new 바꾸기를 쓰지 않았습니다."),
+    "recall_unknown": Text("`{did}` ran, but your keys do not show how that line was made.",
+                           "`{did}` 명령이 실행됐지만, 입력한 키로는 그 줄을 어떻게 만들었는지 알 수 없습니다."),
+    "ex_missing": Text("This drill asks for the ex command {want}; you ran {did}.",
+                       "이 연습은 ex 명령({want})을 요구합니다. 실행한 ex 명령: {did}"),
+    "ex_none": Text("This drill asks for the ex command {want}; you ran no ex command.",
+                    "이 연습은 ex 명령({want})을 요구합니다. 실행한 ex 명령이 없습니다."),
+    "ex_forbidden": Text("You ran {did}, which this drill asks you not to use.",
+                         "이 연습에서 쓰지 말아야 할 명령({did})을 실행했습니다."),
+    "you_ran_ex": Text("(Your ex commands: {did}.)", "(실행한 ex 명령: {did})"),
+    "you_ran_no_ex": Text("(You ran no ex command.)", "(실행한 ex 명령이 없습니다.)"),
+    "vi_missing": Text("This drill asks for the vi command {want}; your last commands were: {did}.",
+                       "이 연습은 vi 명령({want})을 요구합니다. 마지막으로 실행한 명령: {did}"),
+    "vi_forbidden": Text("You used {did}, which this drill asks you not to use.",
+                         "이 연습에서 쓰지 말아야 할 명령({did})을 썼습니다."),
+    "you_did_vi": Text("(Your last vi commands: {did}.)", "(마지막으로 실행한 vi 명령: {did})"),
+    "kube_request_missing": Text("This drill asks for `{want}`; the cluster received: {did}.",
+                                 "이 연습은 `{want}` 명령을 요구합니다. 클러스터가 받은 요청: {did}"),
+    "kube_request_forbidden": Text("The cluster received {did}, which this drill asks you not to use.",
+                                   "이 연습에서 쓰지 말아야 할 요청({did})을 클러스터가 받았습니다."),
+    "kube_you_sent": Text("(The cluster received: {did}.)", "(클러스터가 받은 요청: {did})"),
     "keys_lack": Text("Your keys do not include {keys}.", "입력한 키에 {keys} 가 없습니다."),
     "keys_forbidden": Text("Your keys include {keys}, which this drill asks you not to use.",
                            "이 연습에서 쓰지 말아야 할 {keys} 를 입력했습니다."),
@@ -102,5 +151,13 @@ def say_note(note: Note) -> Text:
 
 
 def say(message_id: str, **values: object) -> Text:
-    """The message ``message_id`` with ``values`` filled in, in both languages."""
-    return MESSAGES[message_id].format(**values)
+    """The message ``message_id`` with ``values`` filled in, in both languages; a value that is itself
+    a Text fills in its own language's words.
+
+    >>> say("recall_via_r", did="wc -l a", want=say("how_vi")).ko.endswith("실행해야 합니다.")
+    True
+    """
+    message = MESSAGES[message_id]
+    en = {k: v.en if isinstance(v, Text) else v for k, v in values.items()}
+    ko = {k: v.ko if isinstance(v, Text) else v for k, v in values.items()}
+    return Text(message.en.format(**en), message.ko.format(**ko))

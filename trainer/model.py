@@ -108,6 +108,7 @@ class Exercise:
     solution: Attempt
     wrong: tuple[Attempt, ...]
     source: Source
+    also: tuple[Attempt, ...] = ()  # other correct solutions: each must pass, as the solution does
     seed: int = 0
     par: int | None = None
     engines: tuple[str, ...] = ()  # empty: every engine of the kind

@@ -36,6 +36,7 @@ from trainer.progress import AttemptRecord, Best, Progress
 from trainer.runner import Engines
 from trainer.stats import render
 from trainer.ui_text import HELP, say
+from trainer.verdict_words import verdict_lines
 
 ALIASES = {"run": "start", "exit": "quit", "q": "quit", "?": "help", "ls": "list"}
 
@@ -233,9 +234,8 @@ class Repl:
         if verdict is None:
             self.say(say("result_left", self.lang, id=ex.id))
             return
-        for r in verdict.results:
-            reason = f": {r.reason.get(self.lang)}" if r.reason and not r.passed else ""
-            self.say(f"{'✓' if r.passed else '✗'} {r.check.id}{reason}")
+        for _style, line in verdict_lines(verdict, self.lang):
+            self.say(line)
         par = f"/{ex.par}" if ex.par else ""
         if outcome.passed:
             self.failed_check.discard(ex.id)

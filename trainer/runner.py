@@ -170,6 +170,8 @@ class Drill:
                 for obj in exercise.setup.objects:
                     self.target.create(dict(obj))
             materialise(self.root, exercise.setup, engines, shell_engine, kube_env)
+            if self.target is not None:
+                self.target.mark_requests()  # what the cluster receives from here on is the learner's
             self._history_before = len(exercise.setup.history)
             env = {**self.root.environment(lang=lang, host_env=host_env), **kube_env}
             if exercise.kind in SHELL_KINDS or (exercise.kind == "quiz" and quiz_terminal and engines.shell):

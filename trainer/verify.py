@@ -1,7 +1,7 @@
 """``trainer verify``: prove the pack contract with the real programs.
 
-For every exercise and seed: the reference solution must pass, every wrong attempt must fail (for
-the reason it names in ``fails``), and the untouched start must fail.
+For every exercise and seed: the reference solution and every alternative (``also:``) must pass, every
+wrong attempt must fail (for the reason it names in ``fails``), and the untouched start must fail.
 
     cases = verify(plan([template], seeds=2), engines=Engines.detect(), jobs=2)
     print(junit_xml(cases))
@@ -38,7 +38,7 @@ class Case:
     exercise: str
     seed: int
     engine: str
-    label: str  # "solution", "wrong 1", ..., "start"
+    label: str  # "solution", "also 1", ..., "wrong 1", ..., "start"
     ok: bool
     message: str = ""
     seconds: float = 0.0
@@ -55,8 +55,8 @@ def _reasons(verdict: Verdict) -> str:
 
 def judge(exercise: Exercise, label: str, attempt: Attempt | None, verdict: Verdict) -> tuple[bool, str]:
     """Whether ``verdict`` is what the pack contract expects of this attempt, and why not."""
-    if label == "solution":
-        return (True, "") if verdict.passed else (False, f"the solution fails: {_reasons(verdict)}")
+    if label == "solution" or label.startswith("also"):
+        return (True, "") if verdict.passed else (False, f"the {label} fails: {_reasons(verdict)}")
     if verdict.passed:
         return False, f"the {label} passes, but it must fail"
     assert label == "start" or attempt is not None
@@ -76,6 +76,7 @@ def verify_one(template: ExerciseTemplate, seed: int, engines: Engines) -> list[
     if unmet is not None:
         return [Case(exercise.id, seed, engine, "all", True, unmet, skipped=True)]
     attempts: list[tuple[str, Attempt | None]] = [("solution", exercise.solution)]
+    attempts += [(f"also {i + 1}", a) for i, a in enumerate(exercise.also)]
     attempts += [(f"wrong {i + 1}", w) for i, w in enumerate(exercise.wrong)]
     attempts.append(("start", None))
     cases = []
@@ -122,11 +123,11 @@ def plan(templates: Sequence[ExerciseTemplate], seeds: int | None) -> list[tuple
 
 def expected_cases(exercise: Exercise, engines: Engines) -> int:
     """How many cases ``verify_one`` reports for this variant: one when it is skipped, else the
-    solution, every wrong attempt and the start."""
+    solution, every alternative, every wrong attempt and the start."""
     engine = engines.engine_for(exercise.kind)
     if (exercise.engines and engine not in exercise.engines) or engines.unmet(exercise) is not None:
         return 1
-    return 2 + len(exercise.wrong)
+    return 2 + len(exercise.also) + len(exercise.wrong)
 
 
 #: Set in a verify worker that was told to stop: the tasks still queued for it are not started.

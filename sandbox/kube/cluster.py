@@ -17,6 +17,7 @@ from typing import Any
 
 from sandbox.kube.clock import Clock, SimClock
 from sandbox.kube.podlogs import LogBook
+from sandbox.kube.requests import RequestLog
 from sandbox.kube.store import Obj, Store
 
 CLUSTER_NAME = "practice"
@@ -54,6 +55,7 @@ class Cluster:
 
             seed(self)
         self.api = Api(self)
+        self.requests = RequestLog()  # what clients asked over HTTP (sandbox.kube.requests)
         self.controllers = Controllers(self)
         self._server: Any = None
         self._loop: threading.Thread | None = None
@@ -70,7 +72,7 @@ class Cluster:
         """Serve on 127.0.0.1 and run the controllers in background threads."""
         from sandbox.kube.server import HttpServer
 
-        self._server = HttpServer(self.api, port)
+        self._server = HttpServer(self.api, port, requests=self.requests)
         self.address = f"127.0.0.1:{self._server.port}"
         self._server.start()
         if not isinstance(self.clock, SimClock):

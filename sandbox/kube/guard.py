@@ -16,7 +16,9 @@ import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
+
+from sandbox.kube.requests import RequestLog
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 _NAMESPACED = re.compile(r"^/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/[^/]+")
@@ -40,6 +42,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     upstream: str
     namespace: str
+    requests: RequestLog
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -50,7 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Requests are not logged."""
 
     def _forward(self) -> None:
-        path = urlsplit(self.path).path
+        split = urlsplit(self.path)
+        path = split.path
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         reason = refusal(self.command, path, self.server.namespace)
@@ -69,6 +73,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             connection.request(self.command, self.path, body=body or None, headers=headers)
             response = connection.getresponse()
+            self.server.requests.record(self.command, path, dict(parse_qsl(split.query, keep_blank_values=True)),
+                                        {k.lower(): v for k, v in self.headers.items()}, body, response.status)
             self.send_response(response.status)
             for name, value in response.getheaders():
                 if name.lower() not in HOP_BY_HOP:
@@ -97,6 +103,7 @@ class NamespaceGuard:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.upstream = upstream
         self._server.namespace = namespace
+        self._server.requests = self.requests = RequestLog()
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="namespace-guard", daemon=True)
 

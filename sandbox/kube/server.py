@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from sandbox.kube.errors import ApiError
+from sandbox.kube.requests import RequestLog
 from sandbox.kube.wire import MAX_BODY, Request, Response
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
     api: Api
+    requests: RequestLog
 
 
 def _client_gone(sock: socket.socket) -> bool:
@@ -72,6 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = self.server.api.handle(request)
         except Exception as exc:  # the server must outlive any request; the client gets a Status
             response = Response.json(ApiError(500, f"internal error: {type(exc).__name__}: {exc}").status(), 500)
+        self.server.requests.record(self.command, split.path, query, headers, body, response.status)
         self._send(response)
 
     def _send(self, response: Response) -> None:
@@ -115,9 +118,10 @@ class _Handler(BaseHTTPRequestHandler):
 class HttpServer:
     """The listening socket and its thread; ``port`` 0 picks a free one."""
 
-    def __init__(self, api: Api, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, api: Api, port: int = 0, host: str = "127.0.0.1", requests: RequestLog | None = None) -> None:
         self._server = _Server((host, port), _Handler)
         self._server.api = api
+        self._server.requests = requests if requests is not None else RequestLog()
         self._thread: threading.Thread | None = None
 
     @property
