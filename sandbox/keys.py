@@ -150,6 +150,10 @@ def _lookup(name: str) -> str | None:
     return token
 
 
+#: The keys that end a line: ``parse_keys`` writes ``<C-m>`` and ``<Enter>`` as ``<CR>``, ``<C-j>`` as ``<NL>``.
+ENTER_KEYS = frozenset({"<CR>", "<NL>"})
+
+
 def _is_character(char: str) -> bool:
     return char not in _CONTROLS and not 0xD800 <= ord(char) <= 0xDFFF
 

@@ -9,12 +9,12 @@ a measured budget where it may not.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+
+from sandbox.libc import libc
 
 _MS_NOSUID, _MS_NODEV = 2, 4
 _MNT_DETACH = 2
@@ -22,29 +22,21 @@ _MNT_DETACH = 2
 TMPFS_INODES = 100_000
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no C library to call
-        return None
-
-
 def mount_tmpfs(path: Path, size: int, mode: int = 0o711) -> bool:
     """Mount a tmpfs of ``size`` bytes on the empty directory ``path``; False where that is not allowed
     (not root) or fails."""
-    libc = _libc()
-    if libc is None or os.geteuid() != 0:
+    c = libc()
+    if c is None or os.geteuid() != 0:
         return False
     options = f"size={size},nr_inodes={TMPFS_INODES},mode={mode:o}".encode()
-    done = libc.mount(b"tmpfs", os.fsencode(path), b"tmpfs", _MS_NOSUID | _MS_NODEV, options)
+    done = c.mount(b"tmpfs", os.fsencode(path), b"tmpfs", _MS_NOSUID | _MS_NODEV, options)
     return bool(done == 0)
 
 
 def unmount(path: Path) -> bool:
     """Detach the file system mounted on ``path`` (lazily: a process still inside cannot keep it)."""
-    libc = _libc()
-    return libc is not None and libc.umount2(os.fsencode(path), _MNT_DETACH) == 0
+    c = libc()
+    return c is not None and c.umount2(os.fsencode(path), _MNT_DETACH) == 0
 
 
 def is_full(path: Path) -> bool:

@@ -15,35 +15,27 @@ the escaping process among that program's descendants while it runs.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import os
 import signal
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from sandbox.libc import libc
+
 _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 1, 36
-
-
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no C library to call
-        return None
 
 
 def set_subreaper() -> bool:
     """Make the calling process a child subreaper (async-signal-safe enough for a preexec function)."""
-    libc = _libc()
-    return libc is not None and libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    c = libc()
+    return c is not None and c.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
 def set_parent_death_signal(signum: int) -> bool:
     """Have the kernel send ``signum`` to this process when its parent dies."""
-    libc = _libc()
-    return libc is not None and libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    c = libc()
+    return c is not None and c.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
 
 
 _subreaper_of: dict[int, bool] = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import needs
+from sandbox.kube import requests
 from sandbox.kube.requests import REQUESTS_KEY, RequestLog, describe
 from sandbox.observation import Observation
 from trainer.checks import CHECKS
@@ -80,8 +81,6 @@ def test_a_server_dry_run_is_recorded_as_one(cluster: tuple[PracticeTarget, Path
 
 
 def test_the_log_is_capped_and_marks_survive_dropping() -> None:
-    from sandbox.kube import requests
-
     log = RequestLog()
     for i in range(requests.CAP + 10):
         log.record("GET", f"/api/v1/namespaces/default/pods/p{i}", {}, {}, b"", 200)

@@ -17,8 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 
-from conftest import ROOT
+from conftest import PACKS, ROOT
+from trainer.loader import load_library
 from trainer.progress import (
     DEFAULT_FILE,
     MIGRATIONS,
@@ -28,6 +31,8 @@ from trainer.progress import (
     Progress,
     ProgressError,
 )
+from trainer.repl import Repl
+from trainer.runner import Engines
 
 NOW = datetime.datetime(2025, 3, 10, 14, 30).timestamp()  # local time, like the dates the streak counts
 
@@ -296,14 +301,6 @@ def test_sigkill_loses_at_most_the_attempt_in_flight(tmp_path: Path, warnings: W
 def test_a_read_only_progress_file_is_read_and_nothing_is_claimed_saved() -> None:
     """The file can be read but not written (as root: a root-owned file in nobody's directory, as nobody):
     progress shows, drills run, and what they do is counted as unsaved, not silently dropped."""
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
-
-    from conftest import PACKS
-    from trainer.loader import load_library
-    from trainer.repl import Repl
-    from trainer.runner import Engines
-
     top = Path(tempfile.mkdtemp(prefix="trainer-ro-"))
     try:
         top.chmod(0o755)

@@ -17,6 +17,7 @@ what, how many ``clauses``, an ``op`` some clause uses).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -36,7 +37,15 @@ def calls_of(obs: Observation) -> list[Call]:
     return parse_history([(command.text, command.exit_status) for command in obs.commands])
 
 
+def _examples(args: Mapping[str, Any]) -> list[str]:
+    """The example lines of a ``command`` argument (one, or a list)."""
+    command = args["command"]
+    return [str(line) for line in (command if isinstance(command, list) else [command])]
+
+
+@functools.lru_cache(maxsize=512)
 def _example(line: str) -> Call:
+    """An example line as one simple command (parsed once: checks are graded at every prompt)."""
     calls = parse_line(line)
     if len(calls) != 1:
         raise ValueError(f"{line!r} must be one simple command")
@@ -59,26 +68,19 @@ def _chmod_matches(args: Mapping[str, Any], call: Call) -> bool:
     if not call.operands:
         return False
     mode = call.operands[0]
-    if "notation" in args:
-        octal = _OCTAL.fullmatch(mode) is not None
-        if (args["notation"] == "octal") != octal:
-            return False
-        if not octal and _clauses(mode) is None:
-            return False
+    octal = _OCTAL.fullmatch(mode) is not None
+    clauses = None if octal else _clauses(mode)  # None: octal, or not a mode at all
+    if "notation" in args and (args["notation"] == "octal") != octal:
+        return False
+    if "notation" in args and not octal and clauses is None:
+        return False
     if "clause" in args:
-        clauses = _clauses(mode)
         wanted = _clauses(str(args["clause"]))
         if clauses is None or wanted is None or not all(w in clauses for w in wanted):
             return False
-    if "clauses" in args:
-        clauses = _clauses(mode)
-        if clauses is None or len(clauses) < int(args["clauses"]):
-            return False
-    if "op" in args:
-        clauses = _clauses(mode)
-        if clauses is None or all(op != args["op"] for _who, op, _perms in clauses):
-            return False
-    return True
+    if "clauses" in args and (clauses is None or len(clauses) < int(args["clauses"])):
+        return False
+    return "op" not in args or (clauses is not None and any(op == args["op"] for _who, op, _perms in clauses))
 
 
 def _option_keys(program: str, names: Sequence[Any]) -> dict[str, str | None]:
@@ -100,9 +102,8 @@ def _same_operands(got: Sequence[str], want: Sequence[str], prefix: bool) -> boo
 def matches(args: Mapping[str, Any], call: Call) -> bool:
     """Whether ``call`` is the command ``args`` describe (an example line, or program and parts)."""
     if "command" in args:
-        examples = args["command"] if isinstance(args["command"], list) else [args["command"]]
-        for line in examples:
-            want = _example(str(line))
+        for line in _examples(args):
+            want = _example(line)
             if (call.program == want.program and dict(call.options) == dict(want.options)
                     and _same_operands(call.operands, want.operands, prefix=False)
                     and call.after_dashdash == want.after_dashdash):
@@ -124,17 +125,14 @@ def matches(args: Mapping[str, Any], call: Call) -> bool:
 def wanted_text(args: Mapping[str, Any]) -> str:
     """The command a check asks for, as the learner would write it."""
     if "command" in args:
-        examples = args["command"] if isinstance(args["command"], list) else [args["command"]]
-        return str(examples[0])
+        return _examples(args)[0]
     words = [str(args["program"]), *(str(a) for a in args.get("args", []))]
     for name in args.get("options", []):
         key, eq, value = str(name).partition("=")
-        words.append((f"-{key}" if len(key) == 1 else f"--{key}") + (f" {value}" if eq and len(key) == 1 else
-                                                                      f"={value}" if eq else ""))
+        flag = f"-{key}" if len(key) == 1 else f"--{key}"
+        words.append(flag if not eq else f"{flag} {value}" if len(key) == 1 else f"{flag}={value}")
     if "clause" in args:
         words.append(str(args["clause"]))
-    elif args.get("notation") == "symbolic":
-        words.append("u+x")
     return " ".join(words)
 
 
@@ -147,7 +145,7 @@ def _did(calls: Sequence[Call], program: str | None) -> str:
 def _ran(args: Mapping[str, Any], obs: Observation) -> Outcome:
     calls = calls_of(obs)
     found = [c for c in calls if matches(args, c)]
-    program = str(args["program"]) if "program" in args else _example(_first(args)).program
+    program = str(args["program"]) if "program" in args else _example(_examples(args)[0]).program
     want = wanted_text(args)
     if len(found) < int(args.get("count", 1)):
         did = _did(calls, program)
@@ -170,20 +168,14 @@ def _not_ran(args: Mapping[str, Any], obs: Observation) -> Outcome:
     return PASS
 
 
-def _first(args: Mapping[str, Any]) -> str:
-    command = args["command"]
-    return str(command[0] if isinstance(command, list) else command)
-
-
 def _validate(args: Mapping[str, Any]) -> list[str]:
     errors: list[str] = []
     if ("command" in args) == ("program" in args):
         return ["give either command (an example line) or program"]
     if "command" in args:
-        examples = args["command"] if isinstance(args["command"], list) else [args["command"]]
-        for line in examples:
+        for line in _examples(args):
             try:
-                _example(str(line))
+                _example(line)
             except (ValueError, ParseError) as exc:
                 errors.append(f"command {line!r}: {exc}")
         extra = [a for a in _MATCH[1:] if a in args]

@@ -18,7 +18,7 @@ from sandbox.kube.errors import ApiError
 from sandbox.kube.selectors import parse_label_selector
 from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
-from trainer.kube_paths import field_value, parse_path, resource_named, same_value, show
+from trainer.kube_paths import field_value, parse_path, resource_named, resource_problems, same_value, show
 from trainer.messages import say
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -86,12 +86,7 @@ def _wanted_fields(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _validate_common(args: Mapping[str, Any]) -> list[str]:
-    errors = []
-    if "resource" in args:
-        try:
-            resource_named(str(args["resource"]))
-        except KeyError as exc:
-            errors.append(str(exc.args[0]))
+    errors = resource_problems(args)
     fields = args.get("fields", {})
     if not isinstance(fields, Mapping):
         errors.append("fields must be a mapping of field path to value")

@@ -44,6 +44,17 @@ def resource_named(name: str) -> Resource:
     return found
 
 
+def resource_problems(args: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a check's ``resource`` argument (empty when it names one kubectl knows)."""
+    if "resource" not in args:
+        return []
+    try:
+        resource_named(str(args["resource"]))
+    except KeyError as exc:
+        return [str(exc.args[0])]
+    return []
+
+
 def parse_path(path: str) -> list[str | int]:
     """``a.b[0][x.y/z]`` to ``['a', 'b', 0, 'x.y/z']``; ValueError for a malformed path."""
     parts: list[str | int] = []

@@ -26,7 +26,7 @@ from typing import Any
 from sandbox.kube.requests import REQUESTS_KEY
 from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
-from trainer.kube_paths import resource_named
+from trainer.kube_paths import resource_named, resource_problems
 from trainer.messages import say
 
 VERBS = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")
@@ -103,12 +103,7 @@ def _no_request(args: Mapping[str, Any], obs: Observation) -> Outcome:
 
 
 def _validate(args: Mapping[str, Any]) -> list[str]:
-    errors = []
-    if "resource" in args:
-        try:
-            resource_named(str(args["resource"]))
-        except KeyError as exc:
-            errors.append(str(exc.args[0]))
+    errors = resource_problems(args)
     verbs = args.get("verb", [])
     for verb in verbs if isinstance(verbs, list) else [verbs]:
         if verb not in VERBS:

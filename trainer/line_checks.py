@@ -19,7 +19,7 @@ from trainer.check_base import PASS, CheckKind, Outcome
 from trainer.command_checks import matches
 from trainer.line_model import line_for_each_command
 from trainer.messages import say
-from trainer.shell_model import ParseError, parse_history, parse_line
+from trainer.shell_model import ParseError, parse_line, parse_lines
 
 VIA = ("vi", "r", "typed")
 
@@ -30,8 +30,8 @@ def _recalled(args: Mapping[str, Any], obs: Observation) -> Outcome:
     edits = [str(e) for e in args.get("edits", [])]
     not_typed = str(args["not_typed"]) if "not_typed" in args else None
     found = []
-    for command, line in zip(obs.commands, lines, strict=True):
-        calls = parse_history([(command.text, command.exit_status)])
+    per_line = parse_lines([(c.text, c.exit_status) for c in obs.commands])
+    for command, line, calls in zip(obs.commands, lines, per_line, strict=True):
         if any(matches({"command": args["command"]}, c) for c in calls):
             if "status" in args and command.exit_status not in (int(args["status"]), None):
                 continue

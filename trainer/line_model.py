@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sandbox.keys import ENTER_KEYS
+
 #: Keys that submit a line.
-ENTER = frozenset({"<CR>", "<C-m>", "<C-j>", "<NL>"})
 #: Command-mode keys that move through the history.
 HISTORY_MOTIONS = frozenset({"k", "j", "-", "+", "G", "n", "N", "<Up>", "<Down>"})
 #: Command-mode keys that start inserting (and ``c`` with a motion, ``s``, ``S``, ``C``, ``R``).
@@ -60,10 +61,10 @@ def lines_of(tokens: Sequence[str]) -> list[Line]:
 
     for key in tokens:
         if searching:
-            if key in ENTER or key == "<Esc>":
+            if key in ENTER_KEYS or key == "<Esc>":
                 searching = False  # the search ran (Enter) or was abandoned: the line is still open
             continue
-        if key in ENTER:
+        if key in ENTER_KEYS:
             finish()
             continue
         if key == "<C-c>":

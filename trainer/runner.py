@@ -20,7 +20,7 @@ from typing import Any
 from sandbox.editors import editor_command, find_editor
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation, SandboxRoot, SandboxUser, default_isolation
-from sandbox.keys import parse_keys
+from sandbox.keys import ENTER_KEYS, parse_keys
 from sandbox.kubectl import RELAY_SOCKET, find_kubectl, install_kubectl, isolated_network
 from sandbox.limits import Limits
 from sandbox.netrelay import UnixRelay
@@ -133,7 +133,7 @@ def chunks(keys: Sequence[str]) -> list[tuple[str, ...]]:
             current = []
             continue
         current.append(key)
-        if key in ("<CR>", "<NL>"):
+        if key in ENTER_KEYS:
             out.append(tuple(current))
             current = []
     if current:

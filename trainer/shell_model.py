@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from trainer.shell_options import OptionSpec, spec_for
 
@@ -48,7 +48,7 @@ class Call:
     assignments: tuple[str, ...] = ()
     line: str = ""
     status: int | None = None
-    after_dashdash: tuple[str, ...] = field(default=())
+    after_dashdash: tuple[str, ...] = ()
 
     def text(self) -> str:
         return shlex.join(self.argv) if self.argv else " ".join(self.assignments)
@@ -102,7 +102,7 @@ def _is_assignment(word: str) -> bool:
     return bool(eq) and name.isidentifier()
 
 
-def parse_line(line: str, aliases: Mapping[str, str] | None = None, status: int | None = None) -> list[Call]:
+def parse_line(line: str, aliases: Mapping[str, str] | None = None) -> list[Call]:
     """The simple commands of one history line, aliases expanded (``SHELL_ALIASES`` and ``aliases``).
 
     >>> [c.text() for c in parse_line("banner 'grape'; x=1 ls -l >out 2>/dev/null")]
@@ -122,13 +122,13 @@ def parse_line(line: str, aliases: Mapping[str, str] | None = None, status: int 
             assignments.append(words.pop(0))
         words = _expand(words, known)
         if not words:
-            calls.append(Call("", (), {}, (), tuple(assignments), line, status))
+            calls.append(Call("", (), {}, (), tuple(assignments), line))
             continue
         program = os.path.basename(words[0]) or words[0]
         spec = spec_for(program)
         options, operands, rest = spec.parse(words[1:])
-        calls.append(Call(program, tuple(words), options, tuple(operands), tuple(assignments), line, status,
-                          tuple(rest)))
+        calls.append(Call(program, tuple(words), options, tuple(operands), tuple(assignments), line,
+                          after_dashdash=tuple(rest)))
     return calls
 
 
@@ -145,20 +145,24 @@ def _expand(words: list[str], aliases: Mapping[str, str]) -> list[str]:
 
 
 def parse_history(lines: Iterable[tuple[str, int | None]]) -> list[Call]:
-    """Every simple command of a session's history lines (text, exit status), in order, the status on
-    the last command of its line (the one the prompt reported); ``alias`` commands the learner ran apply
-    to the lines after them, as in the shell. Lines that do not parse (an open quote) are left out."""
+    """Every simple command of a session's history lines (text, exit status), in order (see
+    ``parse_lines``)."""
+    return [call for line_calls in parse_lines(lines) for call in line_calls]
+
+
+def parse_lines(lines: Iterable[tuple[str, int | None]]) -> list[list[Call]]:
+    """The simple commands of each history line (text, exit status), the status on the last command of
+    its line (the one the prompt reported); ``alias`` commands the learner ran apply to the lines after
+    them, as in the shell. A line that does not parse (an open quote) has no commands."""
     aliases: dict[str, str] = {}
-    calls: list[Call] = []
+    per_line: list[list[Call]] = []
     for text, status in lines:
         try:
             line_calls = parse_line(text, aliases)
         except ParseError:
-            continue
+            line_calls = []
         if line_calls:
-            last = line_calls[-1]
-            line_calls[-1] = Call(last.program, last.argv, last.options, last.operands, last.assignments,
-                                  last.line, status, last.after_dashdash)
+            line_calls[-1] = replace(line_calls[-1], status=status)
         for call in line_calls:
             if call.program == "alias":
                 for operand in call.operands:
@@ -168,13 +172,8 @@ def parse_history(lines: Iterable[tuple[str, int | None]]) -> list[Call]:
             elif call.program == "unalias":
                 for operand in call.operands:
                     aliases.pop(operand, None)
-        calls += line_calls
-    return calls
-
-
-def same_file(a: str, b: str) -> bool:
-    """``./x``, ``x/`` and ``x`` name one file; so do ``dir//f`` and ``dir/f``."""
-    return normal_path(a) == normal_path(b)
+        per_line.append(line_calls)
+    return per_line
 
 
 def normal_path(word: str) -> str:
@@ -183,4 +182,4 @@ def normal_path(word: str) -> str:
     return os.path.normpath(word) if ("/" in word or word.startswith(".")) and word != "." else word
 
 
-__all__ = ["Call", "OptionSpec", "ParseError", "normal_path", "parse_history", "parse_line", "same_file"]
+__all__ = ["Call", "OptionSpec", "ParseError", "normal_path", "parse_history", "parse_line", "parse_lines"]

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from trainer.kube_paths import resource_named  # the resource names are the cluster's
+
 #: A chmod mode that starts with ``-`` (``-w``, ``-x,u+r``) is its operand, not an option.
 _CHMOD_MODE = re.compile(r"[-+=][rwxXstugo]*([,][ugoa]*[-+=][rwxXstugo]*)*")
 
@@ -106,8 +108,6 @@ _CREATE_KINDS = {"deployment": "deployments", "deploy": "deployments", "service"
 
 def _resource(word: str) -> str | None:
     """The plural resource ``word`` names (``po`` -> ``pods``, ``deploy.apps`` -> ``deployments``)."""
-    from trainer.kube_paths import resource_named  # the resource table is the cluster's
-
     base = word.split(".", 1)[0] if "." in word else word
     for name in (word, base):
         try:
@@ -192,18 +192,12 @@ _SPECS: dict[str, OptionSpec] = {
     "cp": OptionSpec(long={"recursive": "R", "force": "f", "interactive": "i", "preserve": "p"}),
     "rm": OptionSpec(long={"recursive": "r", "force": "f", "interactive": "i"}),
     "ln": OptionSpec(long={"symbolic": "s", "force": "f"}),
-    "echo": OptionSpec(),
-    "banner": OptionSpec(),
+    # echo, banner and print print their words: none of them is an option to grade
+    **dict.fromkeys(("echo", "banner", "print"), OptionSpec(operand_like=re.compile(r".*"))),
 }
 _PLAIN = OptionSpec()
 
 
 def spec_for(program: str) -> OptionSpec:
     """How ``program`` reads its arguments (POSIX rules for one this table does not know)."""
-    if program in ("echo", "banner", "print"):
-        return _NO_OPTIONS
     return _SPECS.get(program, _PLAIN)
-
-
-#: echo and banner print their words: none of them is an option to grade.
-_NO_OPTIONS = OptionSpec(operand_like=re.compile(r".*"))

@@ -5,7 +5,6 @@ command name and arguments, so that ``:se ai`` is ``:set autoindent``, ``:2s/a/b
 ``substitute`` with an address, ``:%s`` is ``:1,$s`` and ``:g!/x/d`` is ``vglobal``. Text typed in
 insert mode and searches are never read as commands.
 
-    >>> from sandbox.keys import parse_keys
     >>> [(c.range, c.name, c.args) for c in ex_commands(parse_keys(":se ai<CR>"))]
     [('', 'set', 'ai')]
     >>> [c] = ex_commands(parse_keys("ihello :s/x/<Esc>:%s/a/b/g<CR>"))
@@ -19,7 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ENTER = frozenset({"<CR>", "<C-m>", "<C-j>", "<NL>"})
+from sandbox.keys import ENTER_KEYS, parse_keys
+
 #: Normal-mode keys that start inserting text (c, with a motion, too).
 INSERTS = frozenset({"i", "a", "I", "A", "o", "O", "s", "S", "C", "R"})
 #: Normal-mode keys that take the next key as their argument.
@@ -141,8 +141,6 @@ def parse_ex(text: str) -> ExCommand:
     name = _FULL.get(word, word)
     if name == "global" and args.startswith("!"):
         name, args = "vglobal", args[1:]
-    elif name == "wq" or (word and word not in _FULL and word.rstrip("!") in _FULL):
-        name = _FULL.get(word.rstrip("!"), word)
     if name in ("substitute", "global", "vglobal") and args[:1] and not args[0].isalnum() and args[0] != " ":
         delimiter = args[0]
         pattern, rest_args = _split_delimited(args[1:], delimiter)
@@ -215,7 +213,7 @@ def vi_actions(tokens: Sequence[str], start: str = "normal") -> ViActions:
                 mode = "normal"
             continue
         if mode in ("colon", "search", "ex", "text"):
-            if key in ENTER:
+            if key in ENTER_KEYS:
                 if mode == "text":
                     mode = "ex" if line.strip() == "." else "text"
                 elif mode in ("colon", "ex") and line.strip():
@@ -298,8 +296,6 @@ def normal_commands(keys: str) -> list[NormalCommand]:
     >>> [(c.count, c.name) for c in normal_commands("45Gr*ZZ")]
     [(45, 'G'), (None, 'r*'), (None, 'ZZ')]
     """
-    from sandbox.keys import parse_keys
-
     return vi_actions(parse_keys(keys)).normal
 
 
