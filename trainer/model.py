@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainer.particles import format_text
+
 LANGS = ("en", "ko")
 KINDS = ("shell", "vi", "quiz", "kubectl")
 #: Kinds that run in a shell session (graded each time a command returns to the prompt).
@@ -31,7 +33,7 @@ class Text:
         return self.ko if lang == "ko" else self.en
 
     def format(self, **values: object) -> Text:
-        return Text(self.en.format(**values), self.ko.format(**values))
+        return Text(self.en.format(**values), format_text(self.ko, **values))
 
 
 @dataclass(frozen=True)

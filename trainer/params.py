@@ -1,12 +1,16 @@
 """Random parameters of an exercise, drawn from a seed and rendered into its texts.
 
 A template names its parameters under ``params`` and uses them as ``{{ name }}`` anywhere in a string
-(prompt, setup, checks, solution, wrong attempts). Expressions are small and safe: numbers,
+(prompt, setup, checks, solution, wrong attempts). ``{{ name | 을 }}`` adds the Korean particle in the
+form the value takes (을 or 를, see ``trainer.particles``); ``{{|을}}`` the one the word before it
+takes, so ``"{{ name }}"{{|을}}`` and ```ls {{ dir }}`{{|이}}`` read right too. Expressions are small and safe: numbers,
 strings, names, ``a.b`` / ``a[0]``, ``+ - * // %``, comparisons, ``x if c else y`` and a few functions.
 
 >>> values = draw({"n": {"int": [2, 2]}, "links": {"expr": "n + 2"}}, "ex", 0)
 >>> render("ls -ld d # {{ links }} links", values)
 'ls -ld d # 4 links'
+>>> render("{{ links | 을 }} 세세요", values), render("{{ 'blog' | 을 }}", values)
+('4를 세세요', 'blog를')
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from trainer import particles
 from trainer.errors import PackError
 
 #: Names a ``word`` parameter draws from: plausible, short and distinct.
@@ -88,14 +93,45 @@ def render(value: Any, values: Mapping[str, Any]) -> Any:
     if isinstance(value, str):
         whole = _TEMPLATE.fullmatch(value) if value.count("{{") == 1 else None
         if whole:  # the string is one expression: keep the value's type (an int stays an int)
-            result = evaluate(whole.group(1), values)
+            result = _expand(whole.group(1), values)
             return result if not isinstance(result, (list, dict)) else str(result)
-        return _TEMPLATE.sub(lambda m: str(evaluate(m.group(1), values)), value)
+        return _attach_marked(_TEMPLATE.sub(lambda m: str(_expand(m.group(1), values)), value))
     if isinstance(value, Mapping):  # keys too: a label key or a field path may be drawn from the seed
         return {(render(k, values) if isinstance(k, str) else k): render(v, values) for k, v in value.items()}
     if isinstance(value, list):
         return [render(v, values) for v in value]
     return value
+
+
+_HANGUL_WORD = re.compile(r"\s*[\uac00-\ud7a3]+\s*")
+
+
+def _expand(inner: str, values: Mapping[str, Any]) -> Any:
+    """The value of ``expr`` or, for ``expr | 을``, the value with the particle in its right form."""
+    expression, bar, particle = inner.rpartition("|")
+    if not bar or not _HANGUL_WORD.fullmatch(particle):
+        return evaluate(inner, values)
+    if particle.strip() not in particles.FORMS:
+        known = ", ".join(sorted({"/".join(pair) for pair in particles.FORMS.values()}))
+        raise PackError(f"{{{{{inner}}}}}: {particle.strip()!r} is not a particle with two forms ({known})")
+    if not expression.strip():  # {{|을}}: the particle of the word written just before it
+        return f"{_MARK}{particle.strip()}{_MARK}"
+    return particles.attach(str(evaluate(expression, values)), particle.strip())
+
+
+_MARK = "\x00"
+_MARKED = re.compile(r"(\S*)\x00(\w+)\x00")
+
+
+def _attach_marked(text: str) -> str:
+    """Resolve ``{{|을}}``: the form follows the rendered word before it.
+
+    >>> render('"{{ x }}"{{|을}} 지우세요', {"x": "blog"}), render("`ls {{ d }}`{{|이}}", {"d": "web"})
+    ('"blog"를 지우세요', '`ls web`이')
+    """
+    if _MARK not in text:
+        return text
+    return _MARKED.sub(lambda m: particles.attach(m.group(1), m.group(2)) if m.group(1) else m.group(2), text)
 
 
 def evaluate(expression: str, values: Mapping[str, Any]) -> Any:
