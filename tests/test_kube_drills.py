@@ -4,6 +4,7 @@ real-cluster mode (a guarded namespace of "the learner's cluster", here a standa
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import socket
 import time
 from pathlib import Path
@@ -16,7 +17,9 @@ from sandbox.kube.cluster import Cluster
 from sandbox.kube.guard import refusal
 from trainer.errors import TrainerError
 from trainer.grading import grade
+from trainer.kube_target import PracticeTarget
 from trainer.loader import Library, instantiate, load_library
+from trainer.model import Setup
 from trainer.runner import Drill, Engines, KubeSpec
 
 pytestmark = [pytest.mark.pty, pytest.mark.kube, needs("ksh93", "nvi", "kubectl")]
@@ -168,3 +171,34 @@ def test_a_drill_reaches_its_own_cluster_and_nothing_else_on_the_host(library: L
     out = observation.file("out.txt")
     assert out is not None and out.text is not None
     assert "connection refused" in out.text and "kube-system" in out.text, out.text
+
+
+def _deployment(image: str, cause: str) -> dict[str, object]:
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "annotations": {"kubernetes.io/change-cause": cause}},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "nginx", "image": image}]}}}}
+
+
+def test_setup_objects_in_order_make_rollout_revisions_on_the_fast_setup_clock(library: Library) -> None:
+    """Three versions of one Deployment in ``setup.objects`` are three revisions, each rolled out before
+    the next, and the drill then runs at its own speed: the setup takes no real rollout time."""
+    base = instantiate(library.template("t-run"), 0)
+    setup = Setup(objects=tuple(_deployment(f"nginx:1.2{n}", f"step {n}") for n in range(3)))
+    with Drill(dataclasses.replace(base, setup=setup), Engines.detect("ksh93", "nvi")) as drill:
+        assert isinstance(drill.target, PracticeTarget) and drill.target.clock.speed == 1.0
+        history = drill._probe("kubectl rollout history deploy/web")
+        assert [line.split()[:3] for line in history.stdout.splitlines()[2:] if line.strip()] == [
+            ["1", "step", "0"], ["2", "step", "1"], ["3", "step", "2"]], history.stdout
+        deployment = drill.target.read("get|deployments|default|web")
+        assert deployment["status"]["updatedReplicas"] == 2 and deployment["status"]["availableReplicas"] == 2
+        sets = drill.target.read("list|replicasets|default|app=web")
+        assert sorted(rs["spec"]["replicas"] for rs in sets) == [0, 0, 2]
+
+
+def test_a_failing_setup_command_is_named(library: Library) -> None:
+    base = instantiate(library.template("t-run"), 0)
+    setup = Setup(commands=("true", "kubectl get pod missing", "touch never"))
+    with pytest.raises(TrainerError, match=r"setup command failed \(1\): kubectl get pod missing: .*not found"):
+        Drill(dataclasses.replace(base, setup=setup), Engines.detect("ksh93", "nvi"))

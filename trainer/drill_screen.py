@@ -41,7 +41,7 @@ from trainer.runner import Drill, Engines
 from trainer.terminal_pane import TerminalPane
 from trainer.ui_text import say
 from trainer.verdict_words import verdict_lines
-from trainer.wrap import line_count, unfold, wrap
+from trainer.wrap import line_count, split_lines, unfold, wrap
 
 #: Below this the drill says what it needs instead of drawing a cramped screen.
 MIN_COLUMNS, MIN_ROWS = 40, 12
@@ -50,6 +50,7 @@ SIDE_BY_SIDE_COLUMNS = 110
 TASK_WIDTH = 48  # side by side: the task pane's columns
 MIN_PANE_ROWS = 8  # stacked: rows kept for the terminal pane
 EXIT_POLL_S = 0.05
+SCROLL_STEP = 5  # task pane lines per F7/F8
 READ_BUDGET = 16 * 1024  # bytes of program output handled per event-loop turn (pyte: ~20 ms)
 
 STYLE = Style.from_dict({
@@ -80,8 +81,11 @@ class DrillScreen:
 
     def __init__(self, exercise: Exercise, engines: Engines, lang: str, *,
                  on_record: Callable[[DrillOutcome], None] | None = None, hints_used: int = 0,
-                 input: Input | None = None, output: Output | None = None) -> None:
+                 input: Input | None = None, output: Output | None = None,
+                 on_progress: Callable[[str], None] | None = None) -> None:
         self.exercise = exercise
+        self.on_progress = on_progress  # what the start is doing, while the screen is not up yet
+        self.variant_note = "variant_new"  # a new variant; after F5 the same one again
         self.engines = engines
         self.lang = lang
         self.on_record = on_record  # a pass as it happens, and a checked run given up with F5
@@ -98,6 +102,8 @@ class DrillScreen:
         self.app.ttimeoutlen = 0.01  # a lone ESC reaches vi at once (the default holds it 0.5 s)
         self.app.timeoutlen = 0.05
         self._marks_seen = 0
+        self._scroll = 0  # task pane lines scrolled by F7/F8, from where it shows by itself
+        self._last_answer: str | None = None
 
     # -- running -------------------------------------------------------------------------------
     def run(self) -> DrillOutcome:
@@ -109,8 +115,11 @@ class DrillScreen:
 
     def _start_drill(self) -> None:
         columns, rows = self.pane.size or (80, 24)
+        progress = self.on_progress if not self.app.is_running else None
         self.drill = Drill(self.exercise, self.engines, columns=columns, rows=rows,
-                           quiz_terminal=True)
+                           quiz_terminal=True, progress=progress)
+        if progress is not None:
+            progress("ready")
         self._marks_seen = len(self.drill.session.marks) if self.drill.session else 0
         self._exit_checked = False
         if self.exercise.kind == "quiz":
@@ -170,6 +179,7 @@ class DrillScreen:
             return None
         verdict = grade(self.exercise.checks, observation)
         self.outcome.verdict = verdict
+        self._scroll = 0  # show the new check list
         self.outcome.notes = observation.notes
         self.outcome.keys = verdict.keys
         self.outcome.seconds = verdict.seconds
@@ -180,8 +190,9 @@ class DrillScreen:
         return verdict
 
     def _accept_answer(self, buffer: Buffer) -> bool:
+        self._last_answer = buffer.text
         self.check(buffer.text)
-        return True  # keep the text, so the learner sees what was checked
+        return False  # an empty line for the next answer; the task pane shows the one checked
 
     def hint(self) -> None:
         if self.outcome.hints_used < len(self.exercise.hints):
@@ -204,6 +215,9 @@ class DrillScreen:
         self.outcome = DrillOutcome(self.exercise, hints_used=self.outcome.hints_used,
                                     solution_seen=self.outcome.solution_seen)
         self.answer.reset()
+        self._last_answer = None
+        self.variant_note = "variant_same"
+        self._scroll = 0
         self._start_drill()
         self._watch()
 
@@ -215,6 +229,7 @@ class DrillScreen:
         actions: dict[Keys, Callable[[], object]] = {
             Keys.F1: self.hint, Keys.F2: lambda: self.check(self.answer.text or None),
             Keys.F3: self._toggle_focus, Keys.F5: self.reset, Keys.F6: self.show_solution,
+            Keys.F7: lambda: self.scroll(-SCROLL_STEP), Keys.F8: lambda: self.scroll(SCROLL_STEP),
             Keys.F10: self.leave,
         }
         if key == Keys.F4 and self.outcome.passed:
@@ -222,6 +237,10 @@ class DrillScreen:
         elif key in actions:
             actions[key]()
         self.app.invalidate()
+
+    def scroll(self, lines: int) -> None:
+        """Scroll the task pane (F7 up, F8 down) when it is taller than its room."""
+        self._scroll += lines
 
     def _toggle_focus(self) -> None:
         if self.exercise.kind != "quiz":
@@ -234,7 +253,7 @@ class DrillScreen:
     def _bindings(self) -> KeyBindings:
         """F-keys while the answer line has focus (the terminal pane binds its own)."""
         kb = KeyBindings()
-        for key in (Keys.F1, Keys.F2, Keys.F3, Keys.F4, Keys.F5, Keys.F6, Keys.F10):
+        for key in (Keys.F1, Keys.F2, Keys.F3, Keys.F4, Keys.F5, Keys.F6, Keys.F7, Keys.F8, Keys.F10):
             def handler(event: KeyPressEvent, key: Keys = key) -> None:
                 self._trainer_key(key)
             kb.add(key, filter=Condition(lambda: self.app.layout.has_focus(self.answer_window)))(handler)
@@ -252,15 +271,16 @@ class DrillScreen:
         answer = ConditionalContainer(HSplit([Window(FormattedTextControl(
             lambda: [("bold", say("answer_label", self.lang))]), height=1), self.answer_window]),
             filter=Condition(lambda: self.exercise.kind == "quiz"))
+        answer_rows = 2 if self.exercise.kind == "quiz" else 0
         if size.columns >= SIDE_BY_SIDE_COLUMNS:
-            width = TASK_WIDTH
-            task = Window(FormattedTextControl(lambda: wrap(self._task_text(), width)), width=width)
+            width, room = TASK_WIDTH, max(3, size.rows - 1 - answer_rows)
+            task = Window(FormattedTextControl(lambda: self._task_view(width, room)), width=width)
             top: AnyContainer = VSplit([task, Window(width=1, char="│", style="class:rule"), self.pane_window])
         else:
             width = size.columns
             text = wrap(self._task_text(), width)
-            room = max(3, size.rows - MIN_PANE_ROWS - (3 if self.exercise.kind == "quiz" else 1))
-            task = Window(FormattedTextControl(lambda: wrap(self._task_text(), width)),
+            room = max(3, size.rows - MIN_PANE_ROWS - 1 - answer_rows - 1)
+            task = Window(FormattedTextControl(lambda: self._task_view(width, room)),
                           height=min(line_count(text), room))
             top = HSplit([task, Window(height=1, char="─", style="class:rule"), self.pane_window])
         return HSplit([top, answer, self._status_bar()])
@@ -287,10 +307,30 @@ class DrillScreen:
             return [("class:status", left), ("class:status.pass", right)]
         return [("class:status", left + right)]
 
+    def _task_view(self, width: int, room: int) -> StyleAndTextTuples:
+        """The task text wrapped to ``width``; taller than ``room`` lines, the part that matters now (the
+        check list once there is one) with a line saying F7/F8 scroll to the rest."""
+        lines = split_lines(wrap(self._task_text(), width))
+        if len(lines) <= room:
+            return [f for line in lines for f in (*line, ("", "\n"))]
+        heading = say("checks_heading", self.lang)
+        anchor = next((n for n, line in enumerate(lines) if ("class:title", heading) in line), 0) \
+            if self.outcome.verdict is not None else 0
+        shown = room - 1  # one line says where the rest is
+        top = min(max(anchor + self._scroll, 0), len(lines) - shown)
+        self._scroll = top - anchor
+        more = say("more_above", self.lang) if top else ""
+        if top + shown < len(lines):
+            more = (more + "  " if more else "") + say("more_below", self.lang)
+        view = [f for line in lines[top:top + shown] for f in (*line, ("", "\n"))]
+        return [*view, ("class:dim reverse", more[:width])]
+
     def _task_text(self) -> StyleAndTextTuples:
         lang, ex = self.lang, self.exercise
+        tag = say("kind_" + ex.kind, lang)
+        variant = say(self.variant_note, lang, n=ex.seed + 1)
         out: StyleAndTextTuples = [("class:title", ex.title.get(lang)),
-                                   ("class:dim", f"  [{say('kind_' + ex.kind, lang)}]\n\n"),
+                                   ("class:dim", f"  [{tag} · {variant}]\n\n"),
                                    ("", unfold(ex.prompt.get(lang)) + "\n")]
         for i in range(self.outcome.hints_used):
             out.append(("class:hint", "\n" + say("hint", lang, n=i + 1, total=len(ex.hints),
@@ -301,17 +341,31 @@ class DrillScreen:
             out.append(("class:hint", "\n" + say("solution", lang, keys=keys)))
         out.append(("", "\n\n"))
         out += self._verdict_text()
-        session = self.drill.session if self.drill else None
-        if session is not None and not session.alive and ex.kind in SHELL_KINDS:
-            out.append(("class:dim", "\n" + say("program_ended", lang)))
+        out += self._next_step()
         return out
+
+    def _next_step(self) -> StyleAndTextTuples:
+        """What the learner can do now: after an ended program and after a failed check."""
+        session = self.drill.session if self.drill else None
+        if self.outcome.passed:
+            return []
+        if session is not None and not session.alive and self.exercise.kind != "quiz":
+            key = "vi_ended" if self.exercise.kind == "vi" else "program_ended"
+            return [("class:hint", "\n" + say(key, self.lang))]
+        if self.outcome.verdict is not None:
+            key = {"quiz": "next_step_quiz", "vi": "next_step_vi"}.get(self.exercise.kind, "next_step_shell")
+            return [("class:dim", "\n" + say(key, self.lang))]
+        return []
 
     def _verdict_text(self) -> StyleAndTextTuples:
         lang, verdict = self.lang, self.outcome.verdict
         if verdict is None:
             notes: StyleAndTextTuples = [("class:hint", f"! {say_note(n).get(lang)}\n") for n in self.outcome.notes]
-            return [*notes, ("class:dim", say("not_checked", lang))]
+            waiting = {"quiz": "not_checked_quiz", "vi": "not_checked_vi"}.get(self.exercise.kind, "not_checked_shell")
+            return [*notes, ("class:dim", say(waiting, lang))]
         out: StyleAndTextTuples = [("class:title", say("checks_heading", lang) + "\n")]
+        if self.exercise.kind == "quiz" and self._last_answer is not None:
+            out.append(("", say("answer_was", lang, answer=self._last_answer) + "\n"))
         for style, line in verdict_lines(verdict, lang):
             out.append((f"class:{style}", line + "\n"))
         for r in verdict.failures:

@@ -15,13 +15,15 @@ import contextlib
 import json
 import secrets
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sandbox.kube.cluster import Cluster, ScaledClock
+from sandbox.kube.cluster import IDLE_WAIT_S, Cluster, ScaledClock
 from sandbox.kube.guard import NamespaceGuard
 from sandbox.kube.requests import REQUESTS_KEY, TRAINER_HEADER
 from sandbox.kube.resources import RESOURCES
@@ -29,6 +31,11 @@ from trainer.errors import TrainerError
 from trainer.kube_paths import resource_named
 
 SETUP_MANAGER = "trainer-setup"
+#: The practice cluster's speed while a drill is being set up: three rollouts take a fraction of a second.
+SETUP_SPEED = 100.0
+SETUP_IDLE_WAIT_S = 0.005
+#: The longest a practice setup waits for its objects' rollouts (wall seconds, on the fast setup clock).
+SETUP_ROLLOUT_S = 2.0
 
 
 def _path(plural: str, namespace: str, name: str = "") -> str:
@@ -41,8 +48,9 @@ def _path(plural: str, namespace: str, name: str = "") -> str:
 class ApiClient:
     """Plain JSON over HTTP to a Kubernetes API that needs no credentials (practice or kubectl proxy)."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, rollout_timeout: float = 60.0) -> None:
         self.base_url = base_url.rstrip("/")
+        self.rollout_timeout = rollout_timeout  # the longest a setup waits for its rollouts
 
     def request(self, method: str, path: str, body: Any = None, query: str = "") -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
@@ -73,8 +81,10 @@ class ApiClient:
         status, body = self.request("GET", _path(plural, namespace), query=query)
         return body.get("items", []) if status == 200 and isinstance(body, dict) else None
 
-    def create(self, obj: dict[str, Any], namespace: str) -> None:
-        """Create a setup object (as ``trainer-setup``); a TrainerError names one that is refused."""
+    def create(self, obj: dict[str, Any], namespace: str) -> tuple[str, str, str]:
+        """Create a setup object (as ``trainer-setup``), or replace it if it exists (a later version of
+        an object earlier in the setup: a new rollout revision); a TrainerError names one that is refused.
+        Returns the object's plural, namespace and name."""
         try:
             resource = resource_named(str(obj.get("kind", "")))
         except KeyError as exc:
@@ -83,11 +93,67 @@ class ApiClient:
         if resource.namespaced:
             body.setdefault("metadata", {}).setdefault("namespace", namespace)
         target_ns = body.get("metadata", {}).get("namespace", "")
-        status, answer = self.request("POST", _path(resource.plural, target_ns), body,
-                                      query=f"fieldManager={SETUP_MANAGER}")
+        name = str(body.get("metadata", {}).get("name", ""))
+        query = f"fieldManager={SETUP_MANAGER}"
+        status, answer = self.request("POST", _path(resource.plural, target_ns), body, query=query)
+        if status == 409 and name:
+            self.wait_rolled_out([(resource.plural, target_ns, name)])  # one revision after the other
+            status, current = self.request("GET", _path(resource.plural, target_ns, name))
+            if status == 200 and isinstance(current, dict):
+                body["metadata"]["resourceVersion"] = current.get("metadata", {}).get("resourceVersion")
+                status, answer = self.request("PUT", _path(resource.plural, target_ns, name), body, query=query)
         if status not in (200, 201):
             message = answer.get("message") if isinstance(answer, dict) else status
-            raise TrainerError(f"setup object {obj.get('kind')}/{body.get('metadata', {}).get('name')}: {message}")
+            raise TrainerError(f"setup object {obj.get('kind')}/{name}: {message}")
+        return resource.plural, target_ns, name
+
+    def rolled_out(self, plural: str, namespace: str, name: str) -> bool:
+        """Whether a Deployment, StatefulSet or DaemonSet has finished its rollout (as ``kubectl rollout
+        status`` decides); True for every other kind."""
+        if plural not in ROLLING:
+            return True
+        status, obj = self.request("GET", _path(plural, namespace, name))
+        if status != 200 or not isinstance(obj, dict):
+            return True
+        return rollout_done(plural, obj)
+
+    def wait_rolled_out(self, objects: Iterable[tuple[str, str, str]]) -> None:
+        """Wait, at most ``rollout_timeout`` seconds in all, until each of ``objects`` has rolled out. A
+        setup may mean a rollout to hang (a pod that cannot start): the drill then starts with it hanging."""
+        deadline = time.monotonic() + self.rollout_timeout
+        for plural, namespace, name in objects:
+            while not self.rolled_out(plural, namespace, name) and time.monotonic() < deadline:
+                time.sleep(ROLLOUT_POLL_S)
+
+
+#: Kinds whose setup objects the trainer lets roll out before the next step.
+ROLLING = ("deployments", "statefulsets", "daemonsets")
+ROLLOUT_POLL_S = 0.005
+
+
+def rollout_done(plural: str, obj: Mapping[str, Any]) -> bool:
+    """``kubectl rollout status``'s test for a finished rollout of a Deployment, StatefulSet or DaemonSet.
+
+    >>> rollout_done("deployments", {"metadata": {"generation": 2}, "spec": {"replicas": 2},
+    ...     "status": {"observedGeneration": 2, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2}})
+    True
+    >>> rollout_done("deployments", {"metadata": {"generation": 2}, "spec": {"replicas": 2},
+    ...     "status": {"observedGeneration": 2, "replicas": 3, "updatedReplicas": 1, "availableReplicas": 2}})
+    False
+    """
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    if status.get("observedGeneration", 0) < (obj.get("metadata") or {}).get("generation", 0):
+        return False
+    if plural == "deployments":
+        want = spec.get("replicas", 1)
+        return bool(status.get("updatedReplicas", 0) == want and status.get("replicas", 0) == want
+                    and status.get("availableReplicas", 0) == want)
+    if plural == "statefulsets":
+        want = spec.get("replicas", 1)
+        return bool(status.get("readyReplicas", 0) == want and status.get("updatedReplicas", 0) == want
+                    and status.get("currentRevision") == status.get("updateRevision"))
+    want = status.get("desiredNumberScheduled", 0)
+    return bool(status.get("updatedNumberScheduled", 0) == want and status.get("numberAvailable", 0) == want)
 
 
 def _address(url: str) -> tuple[str, int]:
@@ -116,10 +182,24 @@ class PracticeTarget:
     practice = True
 
     def __init__(self, speed: float = 1.0) -> None:
-        self.cluster = Cluster(ScaledClock(speed)).start()
+        self.speed = speed
+        self.clock = ScaledClock(speed)
+        self.cluster = Cluster(self.clock).start()
         self.namespace = "default"
-        self.client = ApiClient(self.cluster.url)
+        self.client = ApiClient(self.cluster.url, rollout_timeout=SETUP_ROLLOUT_S)
         self._mark = 0
+
+    @contextlib.contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """While the setup runs, the cluster's time runs ``SETUP_SPEED`` times faster and its controllers
+        wake at once, so a setup that waits for rollouts is done in a moment; then the drill's own pace."""
+        self.clock.set_speed(max(self.speed, SETUP_SPEED))
+        self.cluster.idle_wait = SETUP_IDLE_WAIT_S
+        try:
+            yield
+        finally:
+            self.clock.set_speed(self.speed)
+            self.cluster.idle_wait = IDLE_WAIT_S
 
     def kubeconfig(self) -> str:
         return _kubeconfig(self.cluster.url, self.namespace)
@@ -138,8 +218,8 @@ class PracticeTarget:
         """The learner starts now: ``read(REQUESTS_KEY)`` returns what the cluster received after this."""
         self._mark = self.cluster.requests.mark()
 
-    def create(self, obj: dict[str, Any]) -> None:
-        self.client.create(obj, self.namespace)
+    def create(self, obj: dict[str, Any]) -> tuple[str, str, str]:
+        return self.client.create(obj, self.namespace)
 
     def close(self) -> None:
         self.cluster.stop()
@@ -193,14 +273,19 @@ class RealTarget:
             return [r.as_dict() for r in self.guard.requests.since(self._mark)]
         return self.client.read(key)
 
+    @contextlib.contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """The learner's cluster keeps its own time."""
+        yield
+
     def mark_requests(self) -> None:
         """The learner starts now: ``read(REQUESTS_KEY)`` returns what the guard passed on after this."""
         self._mark = self.guard.requests.mark()
 
-    def create(self, obj: dict[str, Any]) -> None:
+    def create(self, obj: dict[str, Any]) -> tuple[str, str, str]:
         if not resource_named(str(obj.get("kind", ""))).namespaced:
             raise TrainerError(f"setup object {obj.get('kind')}: cluster-scoped objects are not made on your cluster")
-        self.client.create(obj, self.namespace)
+        return self.client.create(obj, self.namespace)
 
     def close(self) -> None:
         try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import stat
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 #: How long one setup command may run.
 SETUP_TIMEOUT_S = 60.0
+_FAILED = "trainer-setup-command-failed"
 
 
 def setup_file_problems(files: Sequence[FileSpec]) -> list[str]:
@@ -98,11 +100,19 @@ def materialise(root: SandboxRoot, setup: Setup, engines: Engines, shell_engine:
     if engines.editor is not None:
         install_editor(root, *engines.editor)
     root.hand_over()
-    for command in setup.commands:
-        done = root.run(["/bin/sh", "-c", command], env=root.environment(env), timeout=SETUP_TIMEOUT_S)
-        if done.returncode != 0:
-            raise TrainerError(f"setup command failed ({done.returncode}): {command}: "
-                               f"{done.stderr.decode(errors='replace').strip()[:200]}")
+    if not setup.commands:
+        return
+    # One sandboxed shell runs them all (a sandbox start costs more than most commands); each runs in its
+    # own subshell, in order, and the first that fails stops the rest and is named.
+    script = "".join(f"(\n{command}\n) || {{ s=$?; echo {_FAILED} {n} $s >&2; exit $s; }}\n"
+                     for n, command in enumerate(setup.commands))
+    done = root.run(["/bin/sh", "-c", script], env=root.environment(env), timeout=SETUP_TIMEOUT_S)
+    if done.returncode != 0:
+        error = done.stderr.decode(errors="replace")
+        failed = re.search(rf"^{_FAILED} (\d+) (\d+)$", error, re.M)
+        command = setup.commands[int(failed.group(1))] if failed else "; ".join(setup.commands)
+        said = error[:failed.start()] if failed else error
+        raise TrainerError(f"setup command failed ({done.returncode}): {command}: {said.strip()[-200:]}")
 
 
 def _create(home: DirFd, spec: FileSpec) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from trainer.runner import Engines
 from trainer.stats import render
 from trainer.ui_text import HELP, say
 from trainer.verdict_words import verdict_lines
+from trainer.wrap import wrap
 
 ALIASES = {"run": "start", "exit": "quit", "q": "quit", "?": "help", "ls": "list"}
 
@@ -80,6 +82,8 @@ class Repl:
         self.screen: DrillScreen | None = None  # the drill on screen, while one runs
         self.failed_check: set[str] = set()  # exercises whose last drill ended with a failed check
         self.hints: dict[str, int] = {}
+        self._started_at = 0.0
+        self._steps_shown = 0
         self.session: PromptSession[str] = PromptSession(
             history=FileHistory(str(data_dir / "repl-history")), completer=ReplCompleter(self),
             input=input, output=output, complete_while_typing=False)
@@ -92,7 +96,19 @@ class Repl:
         assert set(self.commands) == set(HELP), "every command has help text"
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        """Print ``text``, each line broken at spaces to the terminal's width (never inside a word)."""
+        width = self._width()
+        for line in text.split("\n"):
+            indent = len(line) - len(line.lstrip(" "))
+            wrapped = "".join(f[1] for f in wrap([("", line.strip(" "))], max(width - indent, 20)))
+            for part in wrapped.split("\n")[:-1] or [""]:
+                print(" " * indent + part, file=self.out)
+        self.out.flush()
+
+    def _width(self) -> int:
+        if self.output is not None:
+            return max(self.output.get_size().columns, 20)
+        return max(shutil.get_terminal_size((100, 24)).columns, 20)
 
     # -- the loop ------------------------------------------------------------------------------
     def run(self) -> int:
@@ -149,22 +165,26 @@ class Repl:
     # -- commands ------------------------------------------------------------------------------
     def cmd_list(self, args: list[str]) -> bool:
         bests = self.progress.bests()
+        column = max((len(topic.name) for pack in self.library.packs for topic in pack.topics), default=10) + 2
         for pack in self.library.packs:
-            for topic in pack.topics:
+            topics = [topic for topic in pack.topics if not args or args[0] in (topic.name, pack.name)]
+            if not topics:
+                continue
+            self.say(f"{pack.name}: {pack.title.get(self.lang)}")
+            for topic in topics:
                 members = [t for t in pack.exercises if t.topic == topic.name]
-                if args and args[0] not in (topic.name, pack.name):
-                    continue
                 done = sum(1 for t in members if bests.get(t.id) and bests[t.id].passed)
-                self.say(f"{topic.name:14} " + say("topic_line", self.lang, title=topic.title.get(self.lang),
-                                                     done=done, total=len(members)))
+                self.say(f"  {topic.name:{column}}" + say("topic_line", self.lang, title=topic.title.get(self.lang),
+                                                         done=done, total=len(members)))
                 if args:
+                    id_column = max(len(t.id) for t in members) + 2
                     for t in members:
-                        self.say("  " + self._exercise_line(t, bests.get(t.id)))
+                        self.say("    " + self._exercise_line(t, bests.get(t.id), id_column))
         if args and not any(args[0] in (t.topic, t.pack) for t in self.library.templates):
             self.say(say("no_exercise_plain", self.lang, name=args[0]))
         return True
 
-    def _exercise_line(self, template: ExerciseTemplate, best: Best | None) -> str:
+    def _exercise_line(self, template: ExerciseTemplate, best: Best | None, column: int = 28) -> str:
         ex = instantiate(template, 0)
         if best and best.passed:
             status = say("status_solved", self.lang)
@@ -179,13 +199,21 @@ class Repl:
             detail.append(say("best_keys", self.lang, keys=best.best_keys))
         if ex.par:
             detail.append(say("par", self.lang, par=ex.par))
-        return f"{template.id:28} {status:8} {ex.title.get(self.lang)}  {', '.join(detail)}".rstrip()
+        return f"{template.id:{column}}{status:8} {ex.title.get(self.lang)}  {', '.join(detail)}".rstrip()
 
     def cmd_start(self, args: list[str]) -> bool:
         if len(args) != 1:
             self.say(say("usage", self.lang, usage=HELP["start"][0]))
             return True
         ids = [t.id for t in self.library.templates]
+        group = [t for t in self.library.templates if args[0] in (t.topic, t.pack)]
+        if args[0] not in ids and group:  # a topic or a pack: its first drill not solved yet, else its first
+            bests = self.progress.bests()
+            runnable = [t for t in group if self.engines.unmet(instantiate(t, 0)) is None] or group
+            chosen = next((t for t in runnable if not (bests.get(t.id) and bests[t.id].passed)), runnable[0])
+            self.say(say("start_in_group", self.lang, name=args[0], id=chosen.id,
+                         n=group.index(chosen) + 1, total=len(group)))
+            args = [chosen.id]
         if args[0] not in ids:
             guess = difflib.get_close_matches(args[0], ids, n=1)
             self.say(say("no_exercise", self.lang, name=args[0], guess=guess[0]) if guess
@@ -202,12 +230,18 @@ class Repl:
             self.current = exercise
             self.progress.set_last(exercise.id)
             screen = DrillScreen(exercise, self.engines, self.lang, on_record=self._record,
-                                 hints_used=self.hints.get(exercise.id, 0), input=self.input, output=self.output)
+                                 hints_used=self.hints.get(exercise.id, 0), input=self.input, output=self.output,
+                                 on_progress=self._start_step)
+            self._started_at = time.monotonic()
+            print(say("starting", self.lang, id=exercise.id), end="", file=self.out, flush=True)
             self.screen = screen
             try:
                 outcome = screen.run()
             finally:
                 self.screen = None
+                if self._steps_shown:
+                    print(file=self.out, flush=True)
+                self._steps_shown = 0
             self.hints[exercise.id] = outcome.hints_used
             if not outcome.recorded:
                 self._record(outcome)
@@ -219,6 +253,15 @@ class Repl:
                 self.say(say("all_done", self.lang))
                 return
             exercise = following
+
+    def _start_step(self, step: str) -> None:
+        """One step of a drill's start, on the line that says it is starting (before the screen is up)."""
+        if step == "ready":  # the drill screen takes over now
+            text = say("start_ready", self.lang, seconds=time.monotonic() - self._started_at)
+        else:
+            text = say(f"start_step_{step}", self.lang) + " · "
+        print(text, end="", file=self.out, flush=True)
+        self._steps_shown += 1
 
     def _record(self, outcome: DrillOutcome) -> None:
         ex = outcome.exercise

@@ -146,12 +146,16 @@ class Drill:
 
     def __init__(self, exercise: Exercise, engines: Engines, *, columns: int = 80, rows: int = 24,
                  limits: Limits | None = None, lang: str = "C.UTF-8",
-                 host_env: Mapping[str, str] | None = None, quiz_terminal: bool = False) -> None:
+                 host_env: Mapping[str, str] | None = None, quiz_terminal: bool = False,
+                 progress: Callable[[str], None] | None = None) -> None:
+        """``progress`` hears each step as it begins: "sandbox", "cluster", "setup", "program"."""
+        step = progress or (lambda _name: None)
         self.exercise = exercise
         self.engine = engines.engine_for(exercise.kind)
         unmet = engines.unmet(exercise)
         if unmet is not None:
             raise TrainerError(f"{exercise.id} {unmet}")
+        step("sandbox")
         self.root = SandboxRoot.create(SandboxUser(), isolation=engines.isolation)
         self.session: Session | None = None
         self.target: PracticeTarget | RealTarget | None = None
@@ -161,19 +165,24 @@ class Drill:
             shell_engine = engines.shell[0] if engines.shell else None
             kube_env: dict[str, str] = {}
             if exercise.kind == "kubectl":
+                step("cluster")
                 self.target = engines.kube.target()
                 host, port = self.target.address
                 kube_env = install_kubectl(self.root, find_kubectl(engines.kube.kubectl), self.target.kubeconfig(),
                                            port)
                 if isolated_network(self.root):  # the sandbox reaches its cluster through this, nothing else
                     self.relay = UnixRelay(self.root.tools / RELAY_SOCKET, (host, port)).start()
-                for obj in exercise.setup.objects:
-                    self.target.create(dict(obj))
-            materialise(self.root, exercise.setup, engines, shell_engine, kube_env)
+            step("setup")
+            with self.target.setting_up() if self.target is not None else contextlib.nullcontext():
+                if self.target is not None:  # objects in order; a later version of one is its next revision
+                    made = [self.target.create(dict(obj)) for obj in exercise.setup.objects]
+                    self.target.client.wait_rolled_out(made)
+                materialise(self.root, exercise.setup, engines, shell_engine, kube_env)
             if self.target is not None:
                 self.target.mark_requests()  # what the cluster receives from here on is the learner's
             self._history_before = len(exercise.setup.history)
             env = {**self.root.environment(lang=lang, host_env=host_env), **kube_env}
+            step("program")
             if exercise.kind in SHELL_KINDS or (exercise.kind == "quiz" and quiz_terminal and engines.shell):
                 assert engines.shell is not None
                 rc_extra = KUBECTL_RC if exercise.kind == "kubectl" else ""

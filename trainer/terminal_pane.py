@@ -32,7 +32,7 @@ _REENCODED = {
     Keys.Delete: "<Del>", Keys.Insert: "<Insert>", Keys.Escape: "<Esc>", Keys.ControlM: "<CR>",
     Keys.ControlI: "<Tab>", Keys.Backspace: "<BS>", Keys.ControlH: "<C-h>",
 }
-_TRAINER_KEYS = frozenset({Keys.F1, Keys.F2, Keys.F3, Keys.F4, Keys.F5, Keys.F6, Keys.F10})
+_TRAINER_KEYS = frozenset({Keys.F1, Keys.F2, Keys.F3, Keys.F4, Keys.F5, Keys.F6, Keys.F7, Keys.F8, Keys.F10})
 _COLOURS = {"black": "ansiblack", "red": "ansired", "green": "ansigreen", "brown": "ansiyellow",
             "blue": "ansiblue", "magenta": "ansimagenta", "cyan": "ansicyan", "white": "ansigray",
             "brightblack": "ansibrightblack", "brightred": "ansibrightred", "brightgreen": "ansibrightgreen",

@@ -24,22 +24,36 @@ def unfold(text: str) -> str:
 
 def wrap(fragments: StyleAndTextTuples, width: int) -> StyleAndTextTuples:
     """Break ``fragments`` into lines of at most ``width`` cells, at spaces where possible;
-    every line ends with a ``"\\n"`` fragment."""
+    every line ends with a ``"\\n"`` fragment. A space between two words is kept unless the line
+    breaks there, so words are never joined; a word is split only when it is wider than a line.
+
+    >>> "".join(text for _, text in wrap([("", "chmod u+x a b")], 10))
+    'chmod u+x\\na b\\n'
+    """
     width = max(width, 1)
     out: StyleAndTextTuples = []
     used = 0
+    space: tuple[str, str] | None = None  # the space before the next word, if the line goes on
     for style, text, *_ in fragments:
         for token in _TOKENS.findall(text):
             if token == "\n":
                 out.append(("", "\n"))
-                used = 0
+                used, space = 0, None
                 continue
-            cells = get_cwidth(token)
             if token.startswith(" "):
-                if used and used + cells < width:
-                    out.append((style, token))
-                    used += cells
-                continue  # spaces at a break vanish
+                if used:
+                    space = (style, token)
+                continue  # spaces at the start of a line vanish
+            cells = get_cwidth(token)
+            if space is not None:
+                gap = get_cwidth(space[1])
+                if used + gap + cells <= width:
+                    out.append(space)
+                    used += gap
+                else:
+                    out.append(("", "\n"))
+                    used = 0
+                space = None
             while cells > width - used:
                 if used:
                     out.append(("", "\n"))
@@ -65,6 +79,25 @@ def _fit(word: str, width: int) -> str:
         if cells > width:
             return word[:max(i, 1)]
     return word
+
+
+def split_lines(fragments: StyleAndTextTuples) -> list[StyleAndTextTuples]:
+    """Wrapped fragments as lines (without their ``"\\n"``).
+
+    >>> split_lines([("b", "one"), ("", "\\n"), ("", "\\n"), ("i", "two"), ("", "\\n")])
+    [[('b', 'one')], [], [('i', 'two')]]
+    """
+    lines: list[StyleAndTextTuples] = [[]]
+    for style, text, *_ in fragments:
+        parts = text.split("\n")
+        for n, part in enumerate(parts):
+            if n:
+                lines.append([])
+            if part:
+                lines[-1].append((style, part))
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def line_count(fragments: StyleAndTextTuples) -> int:

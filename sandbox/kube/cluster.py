@@ -24,6 +24,10 @@ CLUSTER_NAME = "practice"
 USER_NAME = "student"
 
 
+#: Wall seconds between controller passes while nothing changes (timers such as a pod's start are due).
+IDLE_WAIT_S = 0.2
+
+
 class ScaledClock(Clock):
     """Real time running ``speed`` times faster (tests use 20x so a rollout takes a moment)."""
 
@@ -34,6 +38,11 @@ class ScaledClock(Clock):
 
     def now(self) -> float:
         return self._start_wall + (time.monotonic() - self._start) * self.speed
+
+    def set_speed(self, speed: float) -> None:
+        """Run at ``speed`` from now on; the time shown goes on from where it is (no jump back)."""
+        self._start_wall, self._start = self.now(), time.monotonic()
+        self.speed = speed
 
 
 class Cluster:
@@ -60,6 +69,7 @@ class Cluster:
         self._server: Any = None
         self._loop: threading.Thread | None = None
         self._stopping = threading.Event()
+        self.idle_wait = IDLE_WAIT_S  # how long the controllers sleep when nothing changes
 
     @classmethod
     def simulated(cls, start: float = 1_780_000_000.0) -> Cluster:
@@ -91,7 +101,7 @@ class Cluster:
             if self.state is not None and time.monotonic() - last_save > 2.0:
                 self.save()
                 last_save = time.monotonic()
-            self.store.wait(version, 0.2)
+            self.store.wait(version, self.idle_wait)
 
     def settle(self) -> None:
         """Run the controllers until nothing changes (simulated clocks)."""
