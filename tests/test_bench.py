@@ -23,6 +23,8 @@ FIGURES: dict[str, set[str]] = {
     "display_path.py": {"nvi session median ms", "nvi bare median ms", "vim session median ms",
                         "vim bare median ms", "worst session/bare median ratio"},
     "drill_rss.py": {"drill RSS MB", "peak RSS MB", "baseline RSS MB", "ratio drill/baseline"},
+    "kube_drill_start.py": {"drills", "median s", "slowest s", "bare median s", "ratio median/bare",
+                            "ratio slowest/bare", "drills over 1 s"},
     "kube_list.py": {"list JSON ms", "list Table ms", "json.dumps ms", "ratio list JSON/json.dumps",
                      "ratio list Table/json.dumps"},
     "kube_memory.py": {"baseline MB", "with objects MB", "peak MB", "kB per object", "ratio with objects/baseline"},
@@ -39,6 +41,8 @@ FIGURES: dict[str, set[str]] = {
 }
 #: Figures that count something that must not happen.
 ZERO = {"threads left", "failed cases"}
+#: Figures that may be 0 on a good run (a count of drills over their target).
+MAY_BE_ZERO = {"drills over 1 s"}
 
 
 def test_every_script_is_listed() -> None:
@@ -56,7 +60,7 @@ def test_benchmark_measures(script: str, tmp_path: Path) -> None:
     assert not missing, f"{script} did not measure {sorted(missing)}:\n{done.stdout}"
     for name, value in figures.items():
         assert isinstance(value, float) and math.isfinite(value) and value >= 0, f"{name} = {value!r}"
-    for name in FIGURES[script] - ZERO:
+    for name in FIGURES[script] - ZERO - MAY_BE_ZERO:
         assert figures[name] > 0, f"{script}: {name} is 0:\n{done.stdout}"
     for name in FIGURES[script] & ZERO:
         assert figures[name] == 0, f"{script}: {name} = {figures[name]}:\n{done.stdout}"

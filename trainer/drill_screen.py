@@ -300,6 +300,8 @@ class DrillScreen:
             right = " " + say("bar_passed", lang) + " "
         else:
             right = say("bar_help_quiz" if self.exercise.kind == "quiz" else "bar_help", lang)
+            if get_cwidth(left + right) > self.app.output.get_size().columns:
+                right = say("bar_help_short", lang)  # a narrow terminal: the keys without their words
         room = self.app.output.get_size().columns - get_cwidth(left + right)
         if room > len(self.exercise.id) + 2:  # the exercise id only where it fits
             left = f" {self.exercise.id} " + left

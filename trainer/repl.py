@@ -153,7 +153,7 @@ class Repl:
     def arguments(self, command: str) -> list[str]:
         """What may follow ``command`` (for completion)."""
         if command == "start":
-            return [t.id for t in self.library.templates]
+            return [t.id for t in self.library.templates] + sorted({t.topic for t in self.library.templates})
         if command == "list":
             return sorted({t.topic for t in self.library.templates})
         if command == "lang":
@@ -215,7 +215,8 @@ class Repl:
                          n=group.index(chosen) + 1, total=len(group)))
             args = [chosen.id]
         if args[0] not in ids:
-            guess = difflib.get_close_matches(args[0], ids, n=1)
+            names = [*ids, *{t.topic for t in self.library.templates}, *(p.name for p in self.library.packs)]
+            guess = difflib.get_close_matches(args[0], names, n=1)
             self.say(say("no_exercise", self.lang, name=args[0], guess=guess[0]) if guess
                      else say("no_exercise_plain", self.lang, name=args[0]))
             return True

@@ -56,6 +56,7 @@ UI: dict[str, Text] = {
                      "F1 힌트  F2 확인  F5 다시  F6 풀이  F10 나가기"),
     "bar_help_quiz": Text("F1 hint  F3 answer/terminal  F5 reset  F6 solution  F10 leave",
                           "F1 힌트  F3 답/터미널  F5 다시  F6 풀이  F10 나가기"),
+    "bar_help_short": Text("F1 hint F2 check F5 F6 F10 leave", "F1 힌트 F2 확인 F5 F6 F10 나가기"),
     "bar_passed": Text("PASSED  F4 next  F10 leave", "통과  F4 다음  F10 나가기"),
     "answer_label": Text("Answer (Enter to check): ", "답 (Enter로 확인): "),
     "checks_heading": Text("Checks", "확인 결과"),
