@@ -173,3 +173,22 @@ def test_a_small_terminal_scrolls_the_task_to_its_check_list(tmp_path: Path) -> 
     assert "Checks" in views["checked"].split("\n")[0] and "▲ more: F7" in views["checked"]
     assert "Checks" not in views["up"].split("\n")[0]
     assert "▲ more: F7" in views["down"] and "Checks" not in views["down"].split("\n")[0]
+
+
+def test_the_repl_breaks_a_long_hint_at_spaces(tmp_path: Path) -> None:
+    template = next(t for t in LIBRARY.templates
+                    if t.raw["kind"] == "shell" and len(instantiate(t, 0).hints[0].en) > 100)
+    hint = instantiate(template, 0).hints[0].en
+
+    def script(h: Harness) -> None:
+        h.type(f"start {template.id}\r")
+        h.wait_drill(template.id)
+        h.type(F10)
+        h.wait_output(f"Left {template.id} unsolved.")
+        h.type("hint\rquit\r")
+
+    _, text = run(tmp_path, script)
+    printed = text[text.index("Hint 1/"):].split("\nBye")[0]
+    lines = printed.split("\n")
+    assert len(lines) > 1 and all(len(line) <= 80 for line in lines), lines  # DummyOutput is 80 wide
+    assert " ".join(lines).split() == f"Hint 1/{len(instantiate(template, 0).hints)}: {hint}".split()
