@@ -13,7 +13,9 @@ from sandbox.session import KeyEvent
 from sandbox.shell import ExecutedCommand
 from trainer.checks import CHECKS, normalise
 from trainer.grading import grade
-from trainer.model import Check, Text
+from trainer.model import Check
+from trainer.questions import Question
+from trainer.text import Text
 
 
 def _file(path: str, *, mode: int = 0o644, kind: str = "file", nlink: int = 1, text: str | None = "hello\n",
@@ -119,6 +121,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("exit_status", {"status": 0}, {"status": 1}),
     ("answer", {"expected": "4", "normalise": "int"}, {"expected": "5"}),
     ("answer", {"probe": "stat -c %h d", "normalise": "int"}, {"probe": "bad"}),
+    ("question", {"question": Question("numeric", value=4)}, {"question": Question("numeric", value=5)}),
     ("probe_output", {"command": "stat -c %h d", "equals": "4"}, {"command": "stat -c %h d", "matches": "^2"}),
     ("login_output", {"command": "echo $X", "equals": "vi"}, {"command": "echo $X", "matches": "^emacs"}),
     ("kube_object", {"resource": "deploy", "name": "web", "fields": {"spec.replicas": 3},

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from trainer import particles
 from trainer.loader import instantiate, load_library
 from trainer.messages import MESSAGES
-from trainer.model import Exercise, Text
+from trainer.model import Exercise
 from trainer.params import render
 from trainer.stats import TEXTS
+from trainer.text import Text
 from trainer.ui_text import HELP, UI
 
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"

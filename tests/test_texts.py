@@ -7,8 +7,8 @@ import string
 import pytest
 
 from trainer.messages import MESSAGES
-from trainer.model import Text
 from trainer.stats import TEXTS
+from trainer.text import Text
 from trainer.ui_text import HELP, UI
 
 TABLES: dict[str, dict[str, Text]] = {

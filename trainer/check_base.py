@@ -13,8 +13,8 @@ from typing import Any
 
 from sandbox.keys import KeyNotationError, parse_keys
 from sandbox.observation import Observation
-from trainer.model import Text
 from trainer.modes import parse_mode
+from trainer.text import Text
 
 
 @dataclass(frozen=True)

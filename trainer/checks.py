@@ -26,6 +26,7 @@ from trainer.kube_request_checks import REQUEST_KINDS
 from trainer.line_checks import LINE_KINDS
 from trainer.messages import say
 from trainer.modes import octal, parse_mode, symbolic
+from trainer.questions import LETTERS, Question
 from trainer.vi_checks import VI_KINDS
 
 
@@ -221,6 +222,21 @@ def _answer(args: Mapping[str, Any], obs: Observation) -> Outcome:
     return PASS if got == normalise(want, how) else Outcome(False, say("answer_wrong", got=obs.answer.strip()))
 
 
+def _question(args: Mapping[str, Any], obs: Observation) -> Outcome:
+    question = args.get("question")
+    if not isinstance(question, Question):
+        return Outcome(False, say("answer_missing"))
+    if not obs.answer or not obs.answer.strip():
+        return Outcome(False, say("answer_missing"))
+    got = obs.answer.strip()
+    if question.judge(got):
+        return PASS
+    if question.type in ("choice", "multi", "order", "match") and question.read_labels(got) is None:
+        last = LETTERS[len(question.options) - 1]
+        return Outcome(False, say(f"answer_unreadable_{question.type}", got=got, last=last))
+    return Outcome(False, say("answer_wrong", got=got))
+
+
 def _login_command(args: Mapping[str, Any]) -> str:
     return f"trainer-login {shlex.quote(str(args['command']))}"
 
@@ -270,6 +286,8 @@ _KINDS = (
     CheckKind("exit_status", ("status",), (), _exit_status, "the program exited with this status"),
     CheckKind("answer", (), ("normalise",), _answer, "the quiz answer, expected or measured by a probe",
               one_of=("expected", "probe"), probe=lambda a: str(a["probe"]) if "probe" in a else None),
+    CheckKind("question", (), ("question",), _question,
+              "the answer to a concept question (the loader gives it the question: write no arguments)"),
     CheckKind("probe_output", ("command",), (), _probe_output,
               "a command run in the sandbox afterwards prints this", one_of=("equals", "matches"),
               probe=lambda a: str(a["command"])),

@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("id")
     what = c.add_mutually_exclusive_group(required=True)
     what.add_argument("--keys", type=Path, metavar="FILE", help="keys in Vim notation (line breaks ignored)")
-    what.add_argument("--answer", metavar="TEXT", help="a quiz answer")
+    what.add_argument("--answer", metavar="TEXT", help="a quiz or question answer (options by their letters)")
     c.add_argument("--seed", type=int, default=0, help="the exercise variant")
     c.add_argument("--json", action="store_true", help="print the verdict as JSON")
     engines(c)

@@ -36,7 +36,8 @@ from sandbox.session import Note, Session
 from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
 from trainer.messages import say_note
-from trainer.model import SHELL_KINDS, Exercise
+from trainer.model import ANSWERED_KINDS, SHELL_KINDS, Exercise
+from trainer.questions import LETTERS
 from trainer.runner import Drill, Engines
 from trainer.terminal_pane import TerminalPane
 from trainer.ui_text import say
@@ -96,7 +97,8 @@ class DrillScreen:
         self.pane_window = Window(self.pane, wrap_lines=False)
         self.answer_window = Window(BufferControl(self.answer), height=1)
         self.app: Application[DrillOutcome] = Application(
-            layout=Layout(DynamicContainer(self._body), focused_element=self.pane_window),
+            layout=Layout(DynamicContainer(self._body), focused_element=self.answer_window
+                          if exercise.kind == "question" else self.pane_window),
             key_bindings=self._bindings(), style=STYLE, full_screen=True, input=input, output=output,
             refresh_interval=1.0, mouse_support=False)
         self.app.ttimeoutlen = 0.01  # a lone ESC reaches vi at once (the default holds it 0.5 s)
@@ -122,7 +124,7 @@ class DrillScreen:
             progress("ready")
         self._marks_seen = len(self.drill.session.marks) if self.drill.session else 0
         self._exit_checked = False
-        if self.exercise.kind == "quiz":
+        if self.exercise.kind in ANSWERED_KINDS:
             self.app.layout.focus(self.answer_window)
 
     def _stop_drill(self) -> None:
@@ -243,7 +245,7 @@ class DrillScreen:
         self._scroll += lines
 
     def _toggle_focus(self) -> None:
-        if self.exercise.kind != "quiz":
+        if self.exercise.kind != "quiz":  # a question has no terminal to go to
             return
         if self.app.layout.has_focus(self.answer_window):
             self.app.layout.focus(self.pane_window)
@@ -257,7 +259,29 @@ class DrillScreen:
             def handler(event: KeyPressEvent, key: Keys = key) -> None:
                 self._trainer_key(key)
             kb.add(key, filter=Condition(lambda: self.app.layout.has_focus(self.answer_window)))(handler)
+        question = self.exercise.question
+        choosing = Condition(lambda: question is not None and question.type == "choice"
+                             and self.app.layout.has_focus(self.answer_window))
+
+        @kb.add(Keys.Up, filter=choosing)
+        def _up(event: KeyPressEvent) -> None:
+            self.choose(-1)
+
+        @kb.add(Keys.Down, filter=choosing)
+        def _down(event: KeyPressEvent) -> None:
+            self.choose(1)
         return kb
+
+    def choose(self, step: int) -> None:
+        """↑/↓ on a single-choice question: the answer line holds the option before or after the one in it."""
+        question = self.exercise.question
+        if question is None or not question.options:
+            return
+        count = len(question.options)
+        now = question.read_labels(self.answer.text) if self.answer.text.strip() else None
+        index = (LETTERS.index(now[0]) + step) % count if now and len(now) == 1 else (0 if step > 0 else count - 1)
+        self.answer.text = LETTERS[index]
+        self.answer.cursor_position = 1
 
     # -- drawing -------------------------------------------------------------------------------
     def _body(self) -> AnyContainer:
@@ -270,8 +294,12 @@ class DrillScreen:
                            self._status_bar()])
         answer = ConditionalContainer(HSplit([Window(FormattedTextControl(
             lambda: [("bold", say("answer_label", self.lang))]), height=1), self.answer_window]),
-            filter=Condition(lambda: self.exercise.kind == "quiz"))
-        answer_rows = 2 if self.exercise.kind == "quiz" else 0
+            filter=Condition(lambda: self.exercise.kind in ANSWERED_KINDS))
+        answer_rows = 2 if self.exercise.kind in ANSWERED_KINDS else 0
+        if self.exercise.kind == "question":  # no terminal: the task has the screen
+            width, room = size.columns, max(3, size.rows - 1 - answer_rows)
+            task = Window(FormattedTextControl(lambda: self._task_view(width, room)))
+            return HSplit([task, answer, self._status_bar()])
         if size.columns >= SIDE_BY_SIDE_COLUMNS:
             width, room = TASK_WIDTH, max(3, size.rows - 1 - answer_rows)
             task = Window(FormattedTextControl(lambda: self._task_view(width, room)), width=width)
@@ -299,7 +327,8 @@ class DrillScreen:
         if self.outcome.passed:
             right = " " + say("bar_passed", lang) + " "
         else:
-            right = say("bar_help_quiz" if self.exercise.kind == "quiz" else "bar_help", lang)
+            right = say({"quiz": "bar_help_quiz", "question": "bar_help_question"}.get(self.exercise.kind, "bar_help"),
+                        lang)
             if get_cwidth(left + right) > self.app.output.get_size().columns:
                 right = say("bar_help_short", lang)  # a narrow terminal: the keys without their words
         room = self.app.output.get_size().columns - get_cwidth(left + right)
@@ -334,13 +363,18 @@ class DrillScreen:
         out: StyleAndTextTuples = [("class:title", ex.title.get(lang)),
                                    ("class:dim", f"  [{tag} · {variant}]\n\n"),
                                    ("", unfold(ex.prompt.get(lang)) + "\n")]
+        if ex.question is not None:
+            out.append(("", "\n" + "\n".join(ex.question.lines(lang)) + "\n"))
+            out.append(("class:dim", say(f"answer_hint_{ex.question.type}", lang) + "\n"))
         for i in range(self.outcome.hints_used):
             out.append(("class:hint", "\n" + say("hint", lang, n=i + 1, total=len(ex.hints),
                                                   text=ex.hints[i].get(lang))))
         if self.outcome.solution_seen:
-            keys = ex.solution.answer if ex.kind == "quiz" else ex.solution.keys_for(self.drill.engine
-                                                                                    if self.drill else "*")
+            keys = ex.solution.answer if ex.kind in ANSWERED_KINDS else ex.solution.keys_for(
+                self.drill.engine if self.drill else "*")
             out.append(("class:hint", "\n" + say("solution", lang, keys=keys)))
+        if ex.explanation is not None and (self.outcome.passed or self.outcome.solution_seen):
+            out.append(("class:hint", "\n" + say("explanation", lang, text=ex.explanation.get(lang))))
         out.append(("", "\n\n"))
         out += self._verdict_text()
         out += self._next_step()
@@ -351,11 +385,12 @@ class DrillScreen:
         session = self.drill.session if self.drill else None
         if self.outcome.passed:
             return []
-        if session is not None and not session.alive and self.exercise.kind != "quiz":
+        if session is not None and not session.alive and self.exercise.kind not in ANSWERED_KINDS:
             key = "vi_ended" if self.exercise.kind == "vi" else "program_ended"
             return [("class:hint", "\n" + say(key, self.lang))]
         if self.outcome.verdict is not None:
-            key = {"quiz": "next_step_quiz", "vi": "next_step_vi"}.get(self.exercise.kind, "next_step_shell")
+            key = {"quiz": "next_step_quiz", "question": "next_step_quiz", "vi": "next_step_vi"}.get(
+                self.exercise.kind, "next_step_shell")
             return [("class:dim", "\n" + say(key, self.lang))]
         return []
 
@@ -363,10 +398,11 @@ class DrillScreen:
         lang, verdict = self.lang, self.outcome.verdict
         if verdict is None:
             notes: StyleAndTextTuples = [("class:hint", f"! {say_note(n).get(lang)}\n") for n in self.outcome.notes]
-            waiting = {"quiz": "not_checked_quiz", "vi": "not_checked_vi"}.get(self.exercise.kind, "not_checked_shell")
+            waiting = {"quiz": "not_checked_quiz", "question": "not_checked_quiz", "vi": "not_checked_vi"}.get(
+                self.exercise.kind, "not_checked_shell")
             return [*notes, ("class:dim", say(waiting, lang))]
         out: StyleAndTextTuples = [("class:title", say("checks_heading", lang) + "\n")]
-        if self.exercise.kind == "quiz" and self._last_answer is not None:
+        if self.exercise.kind in ANSWERED_KINDS and self._last_answer is not None:
             out.append(("", say("answer_was", lang, answer=self._last_answer) + "\n"))
         for style, line in verdict_lines(verdict, lang):
             out.append((f"class:{style}", line + "\n"))

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sandbox.observation import Observation
 from trainer.checks import CHECKS
-from trainer.model import Check, Text
+from trainer.model import Check
+from trainer.text import Text
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from trainer.checks import CHECKS
 from trainer.errors import PackError
 from trainer.materialise import setup_file_problems
 from trainer.model import (
+    ANSWERED_KINDS,
     Attempt,
     Check,
     Exercise,
@@ -32,11 +33,12 @@ from trainer.model import (
     Pack,
     Setup,
     Source,
-    Text,
     Topic,
 )
 from trainer.params import draw, render
+from trainer.questions import Question
 from trainer.schema import pack_file_schema, topic_file_schema
+from trainer.text import Text
 
 #: libyaml's parser where PyYAML was built with it (about 10x faster than the pure-Python one).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -262,6 +264,8 @@ def _load_topic(path: Path, pack: str, errors: list[str],
     templates = []
     for i, raw in enumerate(data["exercises"]):
         source = Source(str(path), line_of(node, ["exercises", i]))
+        if raw["kind"] == "question" and "checks" not in raw:  # its one check is its question
+            raw = {**raw, "checks": [{"kind": "question", "id": "answer"}]}
         template = ExerciseTemplate(raw["id"], pack, topic.name, raw, source, {})
         broken = contract_problems(template, seeds)
         if broken:
@@ -277,6 +281,16 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
     raw = template.raw
     problems: list[tuple[list[Any], str]] = []
     kind = raw["kind"]
+    if "checks" not in raw:
+        return [([], "checks: every kind but question needs at least one")]
+    if kind == "question":
+        problems += [([name], f"a question needs {name}:") for name in ("question", "explanation") if name not in raw]
+        if "explanation" in raw and "section" not in raw["explanation"]:
+            problems.append((["explanation"], "say which section of the notes it explains (section:)"))
+        if [c["kind"] for c in raw["checks"]] != ["question"]:
+            problems.append((["checks"], "a question is graded by its question: leave checks out"))
+    elif "question" in raw:
+        problems.append((["question"], f"only a question has question: (this is a {kind} exercise)"))
     for i, check in enumerate(raw["checks"]):
         args = {k: v for k, v in check.items() if k not in CHECK_COMMON}
         problems += [(["checks", i], p) for p in CHECKS[check["kind"]].problems(args, values=False)]
@@ -284,8 +298,8 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
             problems.append((["checks", i, "hint"], f"hint {check['hint']} does not exist"))
     if kind in ("shell", "vi", "kubectl") and not raw["solution"].get("keys"):
         problems.append((["solution"], f"a {kind} exercise needs solution keys"))
-    if kind == "quiz" and "answer" not in raw["solution"]:
-        problems.append((["solution"], "a quiz needs a solution answer"))
+    if kind in ANSWERED_KINDS and "answer" not in raw["solution"]:
+        problems.append((["solution"], f"a {kind} needs a solution answer"))
     for i, attempt in enumerate(raw.get("also", [])):
         if "fails" in attempt:
             problems.append((["also", i, "fails"], "an also: attempt is correct: it fails on nothing"))
@@ -329,11 +343,14 @@ def _text(raw: Mapping[str, str]) -> Text:
     return Text(str(raw["en"]), str(raw["ko"]))
 
 
-def _attempt(raw: Mapping[str, Any], only_check: str | None = None) -> Attempt:
-    """An attempt as written; a wrong one of an exercise with a single check fails on that check."""
+def _attempt(raw: Mapping[str, Any], only_check: str | None = None, question: Question | None = None) -> Attempt:
+    """An attempt as written; a wrong one of an exercise with a single check fails on that check. A
+    question's answer names option ids: it becomes the labels this variant shows them with."""
     keys = raw.get("keys", {})
     keys = {"*": keys} if isinstance(keys, str) else dict(keys)
     answer = raw.get("answer")
+    if question is not None and answer is not None:
+        answer = question.labels_for(" ".join(map(str, answer)) if isinstance(answer, list) else str(answer))
     fails = tuple(raw.get("fails", ())) or ((only_check,) if only_check else ())
     return Attempt(keys=keys, answer=None if answer is None else str(answer), fails=fails,
                    why=str(raw.get("why", "")))
@@ -358,9 +375,12 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
     try:
         values = draw(raw.get("params", {}), template.id, seed)
         body = render({k: v for k, v in raw.items() if k != "params"}, values)
+        question = Question.parse(body["question"], seed, template.id) if body["kind"] == "question" else None
         checks = []
         for c in body["checks"]:
             args = {k: v for k, v in c.items() if k not in CHECK_COMMON}
+            if c["kind"] == "question":
+                args["question"] = question
             checks.append(Check(kind=c["kind"], args=args, id=str(c.get("id", c["kind"])),
                                 message=_text(c["message"]) if "message" in c else None, hint=c.get("hint"),
                                 engines=tuple(c.get("engines", ()))))
@@ -368,11 +388,13 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
             id=template.id, pack=template.pack, topic=template.topic, kind=body["kind"],
             title=_text(body["title"]), prompt=_text(body["prompt"]), setup=_setup(body.get("setup", {})),
             checks=tuple(checks), hints=tuple(_text(h) for h in body["hints"]),
-            solution=_attempt(body["solution"]),
-            wrong=tuple(_attempt(w, checks[0].id if len(checks) == 1 else None) for w in body["wrong"]),
-            also=tuple(_attempt(a) for a in body.get("also", ())),
+            solution=_attempt(body["solution"], question=question),
+            wrong=tuple(_attempt(w, checks[0].id if len(checks) == 1 else None, question) for w in body["wrong"]),
+            also=tuple(_attempt(a, question=question) for a in body.get("also", ())),
             source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]),
             engines=tuple(body.get("engines", ())), requires=tuple(body.get("requires", ())),
-            params=values)
+            params=values, question=question,
+            explanation=_text(body["explanation"]) if "explanation" in body else None,
+            covers=tuple(body.get("covers", ())))
     except (PackError, ValueError, KeyError, TypeError, RecursionError, OverflowError, MemoryError) as exc:
         raise PackError(f"{template.source}: {template.id}: {exc}") from exc

@@ -9,8 +9,8 @@ Grading reasons are keyed by a message id; ``say(id, **values)`` fills them in.
 from __future__ import annotations
 
 from sandbox.session import Note
-from trainer.model import Text
 from trainer.particles import format_text
+from trainer.text import Text
 
 MESSAGES: dict[str, Text] = {
     # What happened to an attempt (sandbox Notes: note_<code>).
@@ -113,6 +113,14 @@ MESSAGES: dict[str, Text] = {
     "still_running": Text("The program is still running: leave it first.",
                           "프로그램이 아직 실행 중입니다. 먼저 종료하세요."),
     "answer_missing": Text("No answer was given.", "답이 없습니다."),
+    "answer_unreadable_choice": Text("{got!r} is not one of the options: answer with one letter, a to {last}.",
+                                     "{got!r}는 보기가 아닙니다. a부터 {last}까지 중 글자 하나로 답하세요."),
+    "answer_unreadable_multi": Text("{got!r} is not a set of options: answer with their letters (a to {last}), "
+                                    "e.g. a c.", "{got!r}는 보기의 모음이 아닙니다. 보기의 글자(a부터 {last}까지)로 답하세요. 예: a c"),
+    "answer_unreadable_order": Text("{got!r} is not an order of the items: give every letter once, first to last.",
+                                    "{got!r}는 항목의 순서가 아닙니다. 모든 글자를 한 번씩, 처음부터 끝까지 쓰세요."),
+    "answer_unreadable_match": Text("{got!r} does not pair every numbered item with a letter: answer like 1b 2a.",
+                                    "{got!r}는 번호마다 글자를 짝짓지 않았습니다. 1b 2a처럼 답하세요."),
     "answer_wrong": Text("The answer {got!r} is not right.", "답 {got!r:는} 맞지 않습니다."),
     "probe_failed": Text("The trainer could not measure the expected value ({command}).",
                          "기대값을 측정하지 못했습니다 ({command})."),

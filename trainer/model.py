@@ -14,26 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainer.particles import format_text
+from trainer.questions import Question
+from trainer.text import Text
 
 LANGS = ("en", "ko")
-KINDS = ("shell", "vi", "quiz", "kubectl")
+KINDS = ("shell", "vi", "quiz", "kubectl", "question")
+#: Kinds answered on the answer line (a quiz may look in a terminal; a question has none).
+ANSWERED_KINDS = ("quiz", "question")
 #: Kinds that run in a shell session (graded each time a command returns to the prompt).
 SHELL_KINDS = ("shell", "kubectl")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A learner-facing text in every language of the course."""
-
-    en: str
-    ko: str
-
-    def get(self, lang: str) -> str:
-        return self.ko if lang == "ko" else self.en
-
-    def format(self, **values: object) -> Text:
-        return Text(self.en.format(**values), format_text(self.ko, **values))
 
 
 @dataclass(frozen=True)
@@ -116,6 +105,9 @@ class Exercise:
     engines: tuple[str, ...] = ()  # empty: every engine of the kind
     requires: tuple[str, ...] = ()  # "bwrap": needs the sandbox's own /etc (names, profile)
     params: Mapping[str, Any] = field(default_factory=dict)
+    question: Question | None = None  # kind question: its options and what is right
+    explanation: Text | None = None  # shown once it is answered (questions; quizzes may have one)
+    covers: tuple[str, ...] = ()  # the course facts it drills (exercises/course-facts.tsv ids)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from trainer.doctor import report
 from trainer.drill_screen import DrillOutcome, DrillScreen
 from trainer.errors import TrainerError
 from trainer.loader import Library, instantiate
-from trainer.model import Exercise, ExerciseTemplate
+from trainer.model import ANSWERED_KINDS, Exercise, ExerciseTemplate
 from trainer.progress import AttemptRecord, Best, Progress
 from trainer.runner import Engines
 from trainer.stats import render
@@ -343,8 +343,13 @@ class Repl:
         if ex.id not in self.failed_check:
             self.say(say("solution_locked", self.lang))
             return True
-        shown = ex.solution.answer if ex.kind == "quiz" else ex.solution.keys_for(self.engines.engine_for(ex.kind))
+        if ex.kind in ANSWERED_KINDS:
+            shown = ex.solution.answer
+        else:
+            shown = ex.solution.keys_for(self.engines.engine_for(ex.kind))
         self.say(say("solution", self.lang, keys=shown))
+        if ex.explanation is not None:
+            self.say(say("explanation", self.lang, text=ex.explanation.get(self.lang)))
         now = self.clock()
         self.progress.record(AttemptRecord(exercise=ex.id, pack=ex.pack, topic=ex.topic, started=now, ended=now,
                                            passed=False, keys=0, seconds=0.0, hints_used=self.hints.get(ex.id, 0),

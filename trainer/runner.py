@@ -40,7 +40,7 @@ from trainer.checks import CHECKS
 from trainer.errors import TrainerError
 from trainer.kube_target import PracticeTarget, RealTarget
 from trainer.materialise import materialise
-from trainer.model import SHELL_KINDS, Attempt, Exercise
+from trainer.model import ANSWERED_KINDS, SHELL_KINDS, Attempt, Exercise
 
 #: How long one chunk of replayed keys may take to settle before the replay goes on regardless.
 SETTLE_TIMEOUT_S = 10.0
@@ -107,8 +107,8 @@ class Engines:
         return None
 
     def engine_for(self, kind: str) -> str:
-        """The engine name an exercise of ``kind`` runs under ("quiz" for quizzes)."""
-        if kind == "quiz":
+        """The engine name an exercise of ``kind`` runs under ("quiz" for quizzes and questions)."""
+        if kind in ANSWERED_KINDS:
             return "quiz"
         in_shell = kind in SHELL_KINDS
         chosen = self.shell if in_shell else self.editor

@@ -22,6 +22,38 @@ _TEXT: dict[str, Any] = {
     "properties": {"en": {"type": "string", "minLength": 1}, "ko": {"type": "string", "minLength": 1}},
     "description": "A learner-facing text in English and Korean.",
 }
+_OPTION: dict[str, Any] = {
+    "type": "object", "required": ["id", "en", "ko"], "additionalProperties": False,
+    "properties": {"id": {"type": "string", "minLength": 1}, "en": {"type": "string", "minLength": 1},
+                   "ko": {"type": "string", "minLength": 1}},
+}
+_QUESTION: dict[str, Any] = {
+    "type": "object", "required": ["type"], "additionalProperties": False,
+    "description": "kind question: what is asked and what is right. Attempts answer with option ids "
+                   "(choice, multi, order), left=right pairs (match), words (short) or a number (numeric).",
+    "properties": {
+        "type": {"enum": ["choice", "multi", "order", "match", "short", "numeric"]},
+        "options": {"type": "array", "items": _OPTION, "minItems": 2},
+        "answer": {"description": "choice: an option id; multi: ids; order: every id, first to last.",
+                   "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "fixed": {"type": "boolean", "description": "Keep the written order (options are shuffled per seed)."},
+        "left": {"type": "array", "items": _OPTION, "minItems": 2},
+        "right": {"type": "array", "items": _OPTION, "minItems": 2},
+        "pairs": {"type": "object", "additionalProperties": {"type": "string"},
+                  "description": "match: left id -> right id."},
+        "accept": {"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 1,
+                   "description": "short: accepted answers (compared without case, spaces, hyphens; the "
+                                  "course's terms and their English count as one)."},
+        "value": {"type": ["number", "string"], "description": "numeric: the right number."},
+        "tolerance": {"type": ["number", "string"]},
+    },
+}
+_EXPLANATION: dict[str, Any] = {
+    "type": "object", "required": ["en", "ko"], "additionalProperties": False,
+    "description": "Shown once the question is answered or its solution seen; section names the notes' part.",
+    "properties": {"en": {"type": "string", "minLength": 1}, "ko": {"type": "string", "minLength": 1},
+                   "section": {"type": "string", "minLength": 1}},
+}
 _SCALAR: dict[str, Any] = {"type": ["string", "integer", "number", "boolean"]}
 #: Check arguments that are mappings (kubectl checks: field path -> value, label -> value).
 _MAPPING_ARGS: dict[str, Any] = {
@@ -117,14 +149,19 @@ def _check_schema(per_kind: bool = True) -> dict[str, Any]:
 def exercise_schema(per_kind: bool = True) -> dict[str, Any]:
     return {
         "type": "object", "additionalProperties": False,
-        "required": ["id", "kind", "title", "prompt", "checks", "hints", "solution", "wrong"],
+        "required": ["id", "kind", "title", "prompt", "hints", "solution", "wrong"],
         "properties": {
             "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
             "kind": {"enum": list(KINDS)},
             "title": _TEXT, "prompt": _TEXT,
             "params": {"type": "object", "additionalProperties": _PARAM},
             "setup": _SETUP,
-            "checks": {"type": "array", "minItems": 1, "items": _check_schema(per_kind)},
+            "checks": {"type": "array", "minItems": 1, "items": _check_schema(per_kind),
+                       "description": "Every kind but question (its one check is made from its question:)."},
+            "question": _QUESTION,
+            "explanation": _EXPLANATION,
+            "covers": {"type": "array", "items": {"type": "string", "pattern": "^f[0-9]{3}$"},
+                       "description": "The course facts it drills or asks (ids of exercises/course-facts.tsv)."},
             "hints": {"type": "array", "minItems": 1, "items": _TEXT},
             "solution": _ATTEMPT,
             "wrong": {"type": "array", "minItems": 2, "items": _ATTEMPT},

@@ -17,8 +17,9 @@ from typing import Literal
 from prompt_toolkit.utils import get_cwidth
 
 from trainer.loader import Library
-from trainer.model import ExerciseTemplate, Text
+from trainer.model import ExerciseTemplate
 from trainer.progress import Best
+from trainer.text import Text
 
 FULL, SHADE = "█", "░"
 BAR_WIDTH = 20

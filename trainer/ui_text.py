@@ -8,7 +8,7 @@ A test checks that no entry lacks a language; ``say(key, lang, **values)`` fills
 
 from __future__ import annotations
 
-from trainer.model import Text
+from trainer.text import Text
 
 UI: dict[str, Text] = {
     "welcome": Text("Terminal trainer for AIX shell, vi and kubectl. Type `help` for commands, `next` to begin.",
@@ -56,6 +56,7 @@ UI: dict[str, Text] = {
                      "F1 힌트  F2 확인  F5 다시  F6 풀이  F10 나가기"),
     "bar_help_quiz": Text("F1 hint  F3 answer/terminal  F5 reset  F6 solution  F10 leave",
                           "F1 힌트  F3 답/터미널  F5 다시  F6 풀이  F10 나가기"),
+    "bar_help_question": Text("F1 hint  F5 reset  F6 solution  F10 leave", "F1 힌트  F5 다시  F6 풀이  F10 나가기"),
     "bar_help_short": Text("F1 hint F2 check F5 F6 F10 leave", "F1 힌트 F2 확인 F5 F6 F10 나가기"),
     "bar_passed": Text("PASSED  F4 next  F10 leave", "통과  F4 다음  F10 나가기"),
     "answer_label": Text("Answer (Enter to check): ", "답 (Enter로 확인): "),
@@ -70,6 +71,18 @@ UI: dict[str, Text] = {
                            "아직 확인하지 않았습니다. vi를 끝내면 확인합니다(F2: 지금 확인)."),
     "not_checked_quiz": Text("Type your answer on the answer line below and press Enter.",
                              "아래 답 칸에 답을 입력하고 Enter를 누르세요."),
+    "explanation": Text("Why: {text}", "설명: {text}"),
+    "answer_hint_choice": Text("Answer with the option's letter (a, b, ...) or its number; ↑/↓ choose too.",
+                               "보기의 글자(a, b, ...)나 번호로 답하세요. ↑/↓로 고를 수도 있습니다."),
+    "answer_hint_multi": Text("Answer with every right option's letter, e.g. a c (any order).",
+                              "맞는 보기의 글자를 모두 쓰세요. 예: a c (순서는 상관없음)."),
+    "answer_hint_order": Text("Answer with all the letters, first to last, e.g. c a b.",
+                              "모든 글자를 처음부터 끝까지 순서대로 쓰세요. 예: c a b"),
+    "answer_hint_match": Text("Pair each number with a letter, e.g. 1b 2a 3c.",
+                              "번호마다 글자를 짝지으세요. 예: 1b 2a 3c"),
+    "answer_hint_short": Text("Answer in a word or a few (Korean or English).",
+                              "한두 단어로 답하세요(한국어나 영어)."),
+    "answer_hint_numeric": Text("Answer with a number.", "숫자로 답하세요."),
     "answer_was": Text("Your answer: {answer}", "입력한 답: {answer}"),
     "program_ended": Text("The program has ended: F5 starts again, F10 leaves.",
                           "프로그램이 끝났습니다. F5로 다시 시작하거나 F10으로 나가세요."),
@@ -98,6 +111,7 @@ UI: dict[str, Text] = {
     "kind_vi": Text("vi", "vi"),
     "kind_quiz": Text("quiz", "퀴즈"),
     "kind_kubectl": Text("kubectl", "쿠버네티스"),
+    "kind_question": Text("question", "문제"),
     "streak": Text("Streak: {days} days", "연속 학습: {days}일"),
 }
 
