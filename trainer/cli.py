@@ -18,6 +18,8 @@ from typing import TextIO
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation
 from sandbox.safefs import Regular, read_regular
+from trainer.coverage import FACTS_FILE, coverage, load_facts
+from trainer.coverage import report as coverage_report
 from trainer.doctor import report
 from trainer.errors import TrainerError
 from trainer.grading import grade
@@ -78,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     li = sub.add_parser("lint", help="validate packs without running them (exit 2 on errors)")
     li.add_argument("path", nargs="?", type=Path)
     sub.add_parser("list", help="list the exercises")
+    cov = sub.add_parser("coverage", help="which of the course's facts the packs drill or ask "
+                                          "(exit 1 if any is not covered)")
+    cov.add_argument("--verbose", action="store_true", help="also name the exercises covering each fact")
     d = sub.add_parser("doctor", help="show engines, isolation and idle detection")
     engines(d)
     sub.add_parser("schema", help="print the JSON Schema of exercise files")
@@ -148,6 +153,17 @@ def cmd_verify(args: argparse.Namespace, library: Library, env: Mapping[str, str
     skipped = sum(c.skipped for c in cases)
     print(f"verify: {len(cases) - failed - skipped} passed, {failed} failed, {skipped} skipped", file=out)
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace, library: Library, env: Mapping[str, str], out: TextIO) -> int:
+    top = _packs(args, env)
+    facts = load_facts(top) if top.is_dir() else None
+    if facts is None:
+        print(f"trainer: no {FACTS_FILE} beside the packs in {top}", file=sys.stderr)
+        return EXIT_ERROR
+    rows = coverage(facts, library.templates)
+    print("\n".join(coverage_report(rows, verbose=args.verbose)), file=out)
+    return EXIT_FAIL if any(r.status == "none" for r in rows) else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mapping[str, str],
@@ -248,6 +264,8 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             return cmd_verify(args, library, env, out)
         if args.command == "check":
             return cmd_check(args, library, lang, env, out)
+        if args.command == "coverage":
+            return cmd_coverage(args, library, env, out)
         return cmd_list(library, lang, out)
     except (TrainerError, SandboxError) as exc:
         print(f"trainer: {exc}", file=sys.stderr)

@@ -21,6 +21,7 @@ import yaml
 from sandbox.keys import KeyNotationError, parse_keys
 from sandbox.safefs import Regular, read_regular
 from trainer.checks import CHECKS
+from trainer.coverage import load_facts, unknown_covers
 from trainer.errors import PackError
 from trainer.materialise import setup_file_problems
 from trainer.model import (
@@ -112,6 +113,14 @@ def load_library(top: Path, seeds: Sequence[int] = LINT_SEEDS) -> Library:
         if pack is not None and not errors:
             library.packs.append(pack)
     library.packs.sort(key=lambda p: (p.order, p.name))
+    if top.is_dir():  # the facts the packs say they cover must be facts of the course
+        try:
+            facts = load_facts(top)
+        except PackError as exc:
+            library.errors.append(str(exc))
+        else:
+            if facts is not None:
+                library.errors += unknown_covers(facts, library.templates)
     return library
 
 
