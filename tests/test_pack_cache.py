@@ -55,8 +55,10 @@ def test_a_broken_or_unwritable_cache_is_not_used(tmp_path: Path) -> None:
     top = copy_starter(tmp_path)
     cache = tmp_path / "packs.cache"
     cache.write_bytes(b"not a pickle")
-    assert len(load_cached(top, cache, seeds=(0,)).templates) == 8
-    assert len(load_cached(top, tmp_path / "no" / "such" / "dir" / "packs.cache", seeds=(0,)).templates) == 8
+    starter = len(loader.load_library(top).templates)  # loaded without any cache
+    assert starter >= 8
+    assert len(load_cached(top, cache, seeds=(0,)).templates) == starter
+    assert len(load_cached(top, tmp_path / "no" / "such" / "dir" / "packs.cache", seeds=(0,)).templates) == starter
 
 
 def test_the_key_covers_every_module_that_grades() -> None:

@@ -117,7 +117,8 @@ def test_commands_without_drills(harness: Harness) -> None:
     starter = next(p for p in LIBRARY.packs if p.name == "starter")
     chmod = next(t for t in starter.topics if t.name == "chmod")
     assert f"starter: {starter.title.en}\n" in text  # each pack's topics under its name
-    assert re.search(rf"^  chmod +{re.escape(chmod.title.en)} \(0/3\)$", text, re.M)
+    n = sum(1 for e in starter.exercises if e.topic == "chmod")
+    assert re.search(rf"^  chmod +{re.escape(chmod.title.en)} \(0/{n}\)$", text, re.M)
     assert "chmod-owner-exec" in text and " new " in text
     assert "start ID|TOPIC\n  start a drill" in text
     assert "Unknown command 'frobnicate'" in text
@@ -125,7 +126,7 @@ def test_commands_without_drills(harness: Harness) -> None:
     assert "isolation:" in text
     assert "No drill yet" in text and "Nothing to continue yet" in text
     assert "Usage: lang ko|en" in text
-    assert "언어: 한국어." in text and f"{chmod.title.ko} (0/3)" in text
+    assert "언어: 한국어." in text and f"{chmod.title.ko} (0/{n})" in text
     assert "'nothing-here' 연습이 없습니다" in text
     assert "'chmod-owner-exec'인가요?" in text
     assert "사용법: start ID" in text
@@ -218,7 +219,7 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
         h.wait_checked("chmod-equals-clears")
         h.type(F10)
         h.wait_output("`solution` shows the reference solution.")
-        h.type("solution\rhint\rhint\rhint\r")
+        h.type("solution\rhint\rhint\rhint\rhint\r")
         for command in ("continue", "reset", "run chmod-equals-clears"):  # each opens the drill again
             left = h.out.getvalue().count("Left chmod-equals-clears unsolved.")
             h.type(command + "\r")
@@ -231,7 +232,7 @@ def test_a_failed_drill_offers_the_solution_and_records_it_seen(harness: Harness
     text = harness.run(script)
     assert "✗ " in text and "has mode" in text and "✗ result" not in text  # words, not the check's id
     assert "Solution (recorded as seen): chmod o= " in text
-    assert "Hint 1/2" in text and "Hint 2/2" in text and "That was the last hint." in text
+    assert "Hint 1/3" in text and "Hint 3/3" in text and "That was the last hint." in text
     best = harness.progress.bests()["chmod-equals-clears"]
     assert best.solution_seen and not best.passed
     assert best.attempts == 5  # the failed drill, the solution seen, and the three reopened drills
