@@ -70,11 +70,14 @@ _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+(?:\.[0-9]+)?|[\uac00-\ud7a3]+")
 _VOWELS = set("aeiou")
 
 
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
 def reading(word: str) -> str:
     """How the end of ``word`` is read in Korean: Hangul and digits as they are, Latin made Hangul.
 
-    >>> reading("nginx:1.25"), reading("DNS"), reading("dw"), reading("apple"), reading("setup")
-    ('1.25', '에스', '더블유', '애플', '업')
+    >>> reading("nginx:1.25"), reading("DNS"), reading("dw"), reading("apple"), reading("setup"), reading("ClusterIP")
+    ('1.25', '에스', '더블유', '애플', '업', '피')
     """
     word = _TRAILING_BRACKETS.sub("", word) or word
     tokens: list[str] = _TOKEN.findall(word)
@@ -83,6 +86,9 @@ def reading(word: str) -> str:
     last = tokens[-1]
     if not last.isascii() or last[0].isdigit():
         return last
+    parts = _CAMEL.findall(last)
+    if len(parts) > 1 and not last.isupper():  # ClusterIP, NodePort: read the last part
+        last = parts[-1]
     lower = last.lower()
     if lower in READINGS:
         return READINGS[lower]
