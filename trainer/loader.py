@@ -378,6 +378,19 @@ def _setup(raw: Mapping[str, Any]) -> Setup:
                  objects=tuple(raw.get("objects", ())))
 
 
+def _par(body: Mapping[str, Any]) -> int | None:
+    """The drill's par: a number, or ``solution`` for the reference solution's own key count."""
+    par = body.get("par")
+    if par is None:
+        return None
+    if par == "solution":
+        keys = body["solution"].get("keys")
+        if not isinstance(keys, str):
+            raise PackError("par: solution needs solution keys written once for every engine")
+        return len(parse_keys(keys))
+    return int(par)
+
+
 def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
     """The exercise with its parameters drawn from ``seed`` and rendered everywhere."""
     raw = template.raw
@@ -400,7 +413,7 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
             solution=_attempt(body["solution"], question=question),
             wrong=tuple(_attempt(w, checks[0].id if len(checks) == 1 else None, question) for w in body["wrong"]),
             also=tuple(_attempt(a, question=question) for a in body.get("also", ())),
-            source=template.source, seed=seed, par=None if body.get("par") is None else int(body["par"]),
+            source=template.source, seed=seed, par=_par(body),
             engines=tuple(body.get("engines", ())), requires=tuple(body.get("requires", ())),
             params=values, question=question,
             explanation=_text(body["explanation"]) if "explanation" in body else None,

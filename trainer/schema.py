@@ -168,7 +168,8 @@ def exercise_schema(per_kind: bool = True) -> dict[str, Any]:
             "also": {"type": "array", "items": _ATTEMPT,
                      "description": "Other correct solutions a student would reasonably give: each must pass."},
             "par": {"type": ["integer", "string"], "minimum": 1,
-                    "description": "The reference solution's key count (a template may compute it)."},
+                    "description": "The reference solution's key count (a template may compute it; "
+                                   "`solution` counts the solution's keys)."},
             "engines": {"type": "array", "items": {"enum": list(ENGINES)}},
             "requires": {"type": "array", "items": {"enum": ["bwrap", "practice-cluster"]},
                          "description": "What the drill cannot do without (bwrap: the sandbox's own /etc, "

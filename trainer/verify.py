@@ -19,6 +19,7 @@ from types import FrameType
 from xml.etree import ElementTree
 
 from sandbox.errors import SandboxError
+from sandbox.keys import parse_keys
 from sandbox.processes import set_parent_death_signal
 from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
@@ -66,6 +67,12 @@ def judge(exercise: Exercise, label: str, attempt: Attempt | None, verdict: Verd
     return True, ""
 
 
+def within_par(par: int, keys: str) -> tuple[bool, str]:
+    """Whether the reference solution keeps to the par the drill shows (its key count, at most)."""
+    count = len(parse_keys(keys))
+    return (True, "") if count <= par else (False, f"the solution takes {count} keys, more than its par {par}")
+
+
 def verify_one(template: ExerciseTemplate, seed: int, engines: Engines) -> list[Case]:
     """Replay the solution, each wrong attempt and the untouched start of one exercise variant."""
     exercise = instantiate(template, seed)
@@ -85,6 +92,8 @@ def verify_one(template: ExerciseTemplate, seed: int, engines: Engines) -> list[
         try:
             observation = run_attempt(exercise, attempt, engines)
             ok, message = judge(exercise, label, attempt, grade(exercise.checks, observation))
+            if ok and label == "solution" and attempt is not None and exercise.par:
+                ok, message = within_par(exercise.par, attempt.keys_for(engine))
         except (TrainerError, SandboxError) as exc:
             ok, message = False, f"error: {exc}"
         cases.append(Case(exercise.id, seed, engine, label, ok, message, time.monotonic() - started))
