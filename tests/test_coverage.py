@@ -12,6 +12,7 @@ import yaml
 from conftest import PACKS
 from trainer.cli import main
 from trainer.coverage import FACTS_FILE, load_facts, parse_facts
+from trainer.coverage import coverage as coverage_rows
 from trainer.errors import PackError
 from trainer.loader import load_library
 
@@ -82,3 +83,15 @@ def test_coverage_passes_when_every_fact_is_covered(tmp_path: Path) -> None:
     code, text = coverage(packs(tmp_path, [drill("d1", ["f001", "f003"]), quiz("q1", ["f002"])]))
     assert code == 0 and "not covered" not in text
     assert "all          3      2              1     0" in text
+
+
+def test_the_shipped_packs_cover_every_fact_of_the_course() -> None:
+    library = load_library(PACKS)
+    facts = load_facts(PACKS)
+    assert facts is not None and not library.errors, library.errors[:3]
+    rows = coverage_rows(facts, library.templates)
+    assert [r.fact.id for r in rows if r.status == "none"] == []
+    drilled = sum(r.status == "drill" for r in rows)
+    assert drilled >= 180, f"only {drilled} facts drilled in a real program"  # the rest are concepts
+    code, text = coverage(PACKS)
+    assert code == 0 and "not covered" not in text

@@ -216,7 +216,7 @@ def _scale(cluster: Cluster, deploy: Obj, rs: Obj, replicas: int) -> None:
 
 
 def _available(cluster: Cluster, rs: Obj, min_ready: int) -> int:
-    return sum(1 for p in owned(cluster, "pods", rs) if pod_available(cluster, p, min_ready))
+    return sum(1 for p in owned(cluster, "pods", rs) if pod_available(cluster, p, min_ready) and not deleting(p))
 
 
 def reconcile_deployments(cluster: Cluster) -> None:
@@ -253,19 +253,40 @@ def reconcile_deployments(cluster: Cluster) -> None:
             if room > 0 and new_replicas < replicas:
                 new_replicas = min(replicas, new_replicas + room)
                 _scale(cluster, deploy, new, new_replicas)
-            min_available = replicas - unavailable
-            all_available = sum(_available(cluster, rs, min_ready) for rs in sets)
-            new_unavailable = new_replicas - _available(cluster, new, min_ready)
-            can_remove = all_available - min_available - max(new_unavailable, 0)
-            for rs in sorted(olds, key=revision):
-                rs_replicas = int(rs["spec"].get("replicas", 0))
-                unhealthy = rs_replicas - _available(cluster, rs, min_ready)
-                cut = min(rs_replicas, max(unhealthy, 0) + max(can_remove, 0))
-                if cut > 0:
-                    _scale(cluster, deploy, rs, rs_replicas - cut)
-                    can_remove -= max(cut - max(unhealthy, 0), 0)
+            _scale_down_olds(cluster, deploy, new, olds, replicas - unavailable, min_ready)
         _cleanup(cluster, deploy)
         _deployment_status(cluster, deploy, owned(cluster, "replicasets", deploy), new)
+
+
+def _scale_down_olds(cluster: Cluster, deploy: Obj, new: Obj, olds: list[Obj], min_available: int,
+                     min_ready: int) -> None:
+    """Kubernetes' reconcileOldReplicaSets: at most all pods - minAvailable - the new set's unavailable ones
+    go, the old sets' unhealthy pods first, then healthy ones while more than minAvailable are available
+    (10 replicas at 25%/25%: 13 pods, then 8 old and 5 new while the new ones start)."""
+    replicas = {meta(rs)["uid"]: int(rs["spec"].get("replicas", 0)) for rs in [*olds, new]}
+    available = {meta(rs)["uid"]: _available(cluster, rs, min_ready) for rs in [*olds, new]}
+    new_unavailable = replicas[meta(new)["uid"]] - available[meta(new)["uid"]]
+    most = sum(replicas.values()) - min_available - new_unavailable
+    if most <= 0:
+        return
+    olds = sorted(olds, key=revision)
+    for rs in olds:  # the unhealthy first: removing them costs no availability
+        uid = meta(rs)["uid"]
+        cut = min(most, replicas[uid] - available[uid])
+        if cut > 0:
+            replicas[uid] -= cut
+            most -= cut
+            _scale(cluster, deploy, rs, replicas[uid])
+        if most <= 0:
+            break
+    spare = sum(available.values()) - min_available
+    for rs in olds:
+        uid = meta(rs)["uid"]
+        cut = min(replicas[uid], spare)
+        if cut > 0:
+            replicas[uid] -= cut
+            spare -= cut
+            _scale(cluster, deploy, rs, replicas[uid])
 
 
 def _cleanup(cluster: Cluster, deploy: Obj) -> None:
