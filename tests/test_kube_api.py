@@ -515,22 +515,24 @@ def test_rolling_update_stays_within_surge_and_unavailability(cluster: Cluster) 
     assert most == 13 and fewest == 8, "the rollout used its whole surge and unavailability budget"
 
 
-def test_a_rollout_to_a_broken_image_stops_at_the_notes_numbers(cluster: Cluster) -> None:
+@pytest.mark.parametrize(("replicas", "old", "new"), [(10, 8, 5), (6, 5, 3), (14, 11, 7)])
+def test_a_rollout_to_a_broken_image_stops_at_the_notes_numbers(cluster: Cluster, replicas: int, old: int,
+                                                                 new: int) -> None:
     """10 replicas at 25%/25% to an image that never starts: 13 pods at most, 8 old ones left running
     (2 terminated) and 5 new ones creating, as the course notes and Kubernetes' rolling.go say."""
     ok(cluster, "POST", f"{APPS}/deployments", deployment(
-        "stuck", replicas=10, strategy={"type": "RollingUpdate",
+        "stuck", replicas=replicas, strategy={"type": "RollingUpdate",
                                         "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}))
-    advance_until(cluster, lambda: len([p for p in pods_of(cluster, "stuck") if is_ready(p)]) == 10)
+    advance_until(cluster, lambda: len([p for p in pods_of(cluster, "stuck") if is_ready(p)]) == replicas)
     ok(cluster, "PATCH", f"{APPS}/deployments/stuck", {"spec": {"template": {"spec": {"containers": [
         {"name": "app", "image": "nginx:1.26-typo"}]}}}}, content_type="application/strategic-merge-patch+json")
     for _ in range(40):
         cluster.advance(0.5)
     sets = {rs["spec"]["template"]["spec"]["containers"][0]["image"]: rs["spec"]["replicas"]
             for rs in cluster.objects("replicasets", NS) if rs["metadata"]["name"].startswith("stuck-")}
-    assert sets == {"nginx:1.25": 8, "nginx:1.26-typo": 5}
+    assert sets == {"nginx:1.25": old, "nginx:1.26-typo": new}
     live = [p for p in pods_of(cluster, "stuck") if not deleting(p)]
-    assert len(live) == 13 and len([p for p in live if is_ready(p)]) == 8
+    assert len(live) == old + new and len([p for p in live if is_ready(p)]) == old
 
 
 @pytest.mark.parametrize("policy", ["OrderedReady", "Parallel"])
