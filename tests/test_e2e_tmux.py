@@ -118,8 +118,7 @@ def test_drills_in_tmux_resize_leave_and_stats_after_restart(tmux: Tmux) -> None
     tmux.type("stats")
     tmux.keys("Enter")
     screen = tmux.wait("Streak")
-    starter = sum(1 for t in LIBRARY.templates if t.pack == "starter")
-    assert f"2/{starter}" in screen.replace(" ", ""), screen
+    assert f"Passed 2 of {len(LIBRARY.templates)} drills" in screen, screen  # both passes survived the restart
 
 
 def test_sigkill_mid_drill_keeps_every_earlier_attempt(tmux: Tmux) -> None:

@@ -184,3 +184,21 @@ def test_packs_come_in_their_order(tmp_path: Path) -> None:
                                                  encoding="utf-8")
     assert [p.name for p in load_library(tmp_path).packs] == ["zulu", "alpha"]
     assert load_library(PACKS).packs[0].name == "starter"
+
+
+def test_a_drill_graded_on_its_method_needs_a_wrong_attempt_that_fails_only_there(tmp_path: Path) -> None:
+    method = GOOD_EXERCISE.format(id="m").replace(
+        '      - {kind: file_mode, id: result, path: "{{name}}", mode: "744"}\n',
+        '      - {kind: file_mode, id: result, path: "{{name}}", mode: "744"}\n'
+        '      - {kind: not_ran, id: symbolic, program: chmod, notation: octal}\n')
+    method = method.replace("fails: [result]}", "fails: [result, symbolic]}")
+    write_pack(tmp_path, "p", method)
+    errors = load_library(tmp_path).errors
+    assert any("m: a drill graded on its method needs a wrong attempt that reaches the result another way "
+               "(fails: only on not_ran, symbolic)" in e for e in errors), errors
+    fixed = method.replace('      - {keys: "chmod u+w {{name}}<CR>"}',
+                           '      - {keys: "chmod 744 {{name}}<CR>", fails: [symbolic]}\n'
+                           '      - {keys: "chmod u+w {{name}}<CR>", fails: [result]}')
+    shutil.rmtree(tmp_path / "p")
+    write_pack(tmp_path, "p", fixed)
+    assert load_library(tmp_path).errors == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import PACKS
+from trainer.check_base import METHOD_KINDS
 from trainer.loader import instantiate, load_library
 
 LIBRARY = load_library(PACKS)
@@ -36,9 +37,6 @@ def test_topic_has_its_minimum(pack: str, topic: str) -> None:
     assert len(found) >= MINIMUMS[(pack, topic)], f"{pack}/{topic}: {len(found)} exercises"
 
 
-#: Check kinds that grade how a result was reached, not the result.
-METHOD_KINDS = ("keys_contain", "keys_not_contain", "command_ran", "command_not_ran", "ran", "not_ran", "recalled",
-                "ex_ran", "ex_not_ran", "vi_did", "vi_not_did", "kube_method")
 
 
 @pytest.mark.parametrize("template", LIBRARY.templates, ids=lambda t: t.id)

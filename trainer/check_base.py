@@ -30,6 +30,11 @@ PASS = Outcome(True)
 Evaluate = Callable[[Mapping[str, Any], Observation], Outcome]
 
 
+#: Check kinds that grade how a result was reached, not the result.
+METHOD_KINDS = frozenset({"keys_contain", "keys_not_contain", "command_ran", "command_not_ran", "ran", "not_ran",
+                          "recalled", "ex_ran", "ex_not_ran", "vi_did", "vi_not_did", "kube_method"})
+
+
 @dataclass(frozen=True)
 class CheckKind:
     name: str

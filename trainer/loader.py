@@ -20,6 +20,7 @@ import yaml
 
 from sandbox.keys import KeyNotationError, parse_keys
 from sandbox.safefs import Regular, read_regular
+from trainer.check_base import METHOD_KINDS
 from trainer.checks import CHECKS
 from trainer.coverage import load_facts, unknown_covers
 from trainer.errors import PackError
@@ -285,6 +286,19 @@ def _load_topic(path: Path, pack: str, errors: list[str],
     return topic, templates
 
 
+def _method_problems(raw: Mapping[str, Any]) -> list[tuple[list[Any], str]]:
+    """A drill graded on its method must prove it: a wrong attempt with the right result reached another way."""
+    if raw["kind"] not in ("shell", "vi", "kubectl"):
+        return []
+    checks = raw["checks"]
+    others = {c.get("id", c["kind"]) for c in checks if c["kind"] not in METHOD_KINDS}
+    method = {n for c in checks if c["kind"] in METHOD_KINDS for n in (c.get("id", c["kind"]), c["kind"])} - others
+    if not method or any(w.get("fails") and set(w["fails"]) <= method for w in raw["wrong"]):
+        return []
+    return [(["wrong"], "a drill graded on its method needs a wrong attempt that reaches the result another way "
+                        f"(fails: only on {', '.join(sorted(method))})")]
+
+
 def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SEEDS) -> list[tuple[list[Any], str]]:
     """What breaks the pack contract beyond the schema: check arguments, keys, kinds, templates."""
     raw = template.raw
@@ -324,6 +338,7 @@ def contract_problems(template: ExerciseTemplate, seeds: Sequence[int] = LINT_SE
         for name in attempt.get("fails", []):
             if name not in names:
                 problems.append((["wrong", i, "fails"], f"no check named {name!r}"))
+    problems += _method_problems(raw)
     if problems:
         return problems
     for seed in seeds:
