@@ -34,6 +34,7 @@ from trainer.errors import TrainerError
 from trainer.loader import Library, instantiate
 from trainer.model import ANSWERED_KINDS, Exercise, ExerciseTemplate
 from trainer.progress import AttemptRecord, Best, Progress
+from trainer.review import Review, due, due_counts, schedule
 from trainer.runner import Engines
 from trainer.stats import render
 from trainer.ui_text import HELP, say
@@ -82,13 +83,15 @@ class Repl:
         self.screen: DrillScreen | None = None  # the drill on screen, while one runs
         self.failed_check: set[str] = set()  # exercises whose last drill ended with a failed check
         self.hints: dict[str, int] = {}
+        self._pars: dict[str, int | None] = {}  # exercise -> par of its first variant, for rating reviews
         self._started_at = 0.0
         self._steps_shown = 0
         self.session: PromptSession[str] = PromptSession(
             history=FileHistory(str(data_dir / "repl-history")), completer=ReplCompleter(self),
             input=input, output=output, complete_while_typing=False)
         self.commands: dict[str, Callable[[list[str]], bool]] = {
-            "list": self.cmd_list, "start": self.cmd_start, "next": self.cmd_next, "continue": self.cmd_continue,
+            "list": self.cmd_list, "start": self.cmd_start, "next": self.cmd_next, "review": self.cmd_review,
+            "continue": self.cmd_continue,
             "hint": self.cmd_hint, "solution": self.cmd_solution, "reset": self.cmd_reset, "skip": self.cmd_skip,
             "stats": self.cmd_stats, "lang": self.cmd_lang, "doctor": self.cmd_doctor, "help": self.cmd_help,
             "quit": self.cmd_quit,
@@ -249,7 +252,7 @@ class Repl:
             self._report(outcome)
             if not (outcome.passed and outcome.next_requested):
                 return
-            following = self._first_unsolved()
+            following = self._following()
             if following is None:
                 self.say(say("all_done", self.lang))
                 return
@@ -301,12 +304,49 @@ class Repl:
         return None
 
     def cmd_next(self, args: list[str]) -> bool:
-        following = self._first_unsolved()
+        following = self._following()
         if following is None:
             self.say(say("all_done", self.lang))
         else:
             self.drill(following)
         return True
+
+    def cmd_review(self, args: list[str]) -> bool:
+        waiting = self._due()
+        if waiting:
+            self.drill(self._review(waiting))
+            return True
+        cards = self._cards()
+        if not cards:
+            self.say(say("review_nothing", self.lang))
+        else:
+            upcoming = min(cards.values(), key=lambda c: c.due)
+            self.say(say("review_none", self.lang, id=upcoming.exercise,
+                         date=datetime.datetime.fromtimestamp(upcoming.due).strftime("%Y-%m-%d %H:%M")))
+        return True
+
+    def _cards(self) -> dict[str, Review]:
+        """The review queue's cards, from every attempt on record (exercises no longer shipped left out)."""
+        known = {t.id: t for t in self.library.templates}
+        attempts = [a for a in self.progress.attempts() if a.exercise in known]
+        for exercise in {a.exercise for a in attempts} - set(self._pars):
+            self._pars[exercise] = instantiate(known[exercise], 0).par
+        return schedule(attempts, self._pars)
+
+    def _due(self) -> list[Review]:
+        """The cards due now whose drills this machine can run."""
+        return [c for c in due(self._cards(), self.clock())
+                if self.engines.unmet(instantiate(self.library.template(c.exercise), 0)) is None]
+
+    def _review(self, waiting: list[Review]) -> Exercise:
+        first = waiting[0].exercise
+        self.say(say("review_start", self.lang, id=first, n=len(waiting)))
+        return instantiate(self.library.template(first), len(self.progress.attempts(first)))  # a new variant
+
+    def _following(self) -> Exercise | None:
+        """What `next` offers: a review that is due, else the first unsolved drill."""
+        waiting = self._due()
+        return self._review(waiting) if waiting else self._first_unsolved()
 
     def cmd_continue(self, args: list[str]) -> bool:
         last = self.current.id if self.current else self.progress.last()
@@ -375,6 +415,8 @@ class Repl:
         for line in render(self.library, self.progress.bests(), self.progress.streak(self.today()), self.lang,
                            width=columns):
             self.say(line)
+        today, week = due_counts(self._cards(), self.today())
+        self.say(say("reviews_due", self.lang, today=today, week=week))
         return True
 
     def cmd_lang(self, args: list[str]) -> bool:

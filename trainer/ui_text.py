@@ -113,6 +113,13 @@ UI: dict[str, Text] = {
     "kind_kubectl": Text("kubectl", "쿠버네티스"),
     "kind_question": Text("question", "문제"),
     "streak": Text("Streak: {days} days", "연속 학습: {days}일"),
+    "review_start": Text("Review ({n} due): {id}, in a new variant.", "복습({n}개 예정): {id}, 새 변형입니다."),
+    "review_none": Text("No review is due now; the next is {id}, at {date}.",
+                        "지금 복습할 연습은 없습니다. 다음은 {date}에 {id}입니다."),
+    "review_nothing": Text("Nothing to review yet: drills you attempt come back here when they are due.",
+                           "아직 복습할 연습이 없습니다. 풀어 본 연습은 때가 되면 여기에 다시 나옵니다."),
+    "reviews_due": Text("Reviews due: {today} today, {week} this week.",
+                        "복습 예정: 오늘 {today}개, 이번 주 {week}개."),
 }
 
 HELP: dict[str, tuple[str, Text]] = {
@@ -120,7 +127,10 @@ HELP: dict[str, tuple[str, Text]] = {
                                   "주제별 완료/전체, 또는 한 주제의 연습 목록")),
     "start": ("start ID|TOPIC", Text("start a drill, or a topic's first unsolved one (also: run)",
                                      "연습 시작, 또는 주제의 풀지 않은 첫 연습 (run도 같음)")),
-    "next": ("next", Text("start the first unsolved drill", "풀지 않은 첫 연습 시작")),
+    "next": ("next", Text("start a review that is due, else the first unsolved drill",
+                          "복습할 때가 된 연습, 없으면 풀지 않은 첫 연습 시작")),
+    "review": ("review", Text("start the drill most overdue for review, in a new variant",
+                              "복습할 때가 가장 많이 지난 연습을 새 변형으로 시작")),
     "continue": ("continue", Text("go back to the last drill", "마지막 연습으로 돌아가기")),
     "hint": ("hint", Text("the next hint for the current drill", "현재 연습의 다음 힌트")),
     "solution": ("solution", Text("the reference solution, after a failed check", "확인 실패 후 풀이 보기")),
