@@ -28,6 +28,7 @@ from trainer.messages import say_note
 from trainer.model import Attempt
 from trainer.runner import Engines, KubeSpec, run_attempt
 from trainer.schema import pack_schema
+from trainer.summary import summary
 from trainer.verify import VERIFY_SPEED, Case, junit_xml, plan, verify
 
 #: The packs shipped with the trainer.
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="which of the course's facts the packs drill or ask "
                                           "(exit 1 if any is not covered)")
     cov.add_argument("--verbose", action="store_true", help="also name the exercises covering each fact")
+    su = sub.add_parser("summary", help="crib sheets: each topic's drills and questions on one screen")
+    su.add_argument("topics", nargs="*", metavar="TOPIC", help="topics or packs (default: all, in the course's order)")
+    su.add_argument("--format", choices=("text", "md"), default="text", help="plain text or Markdown")
     d = sub.add_parser("doctor", help="show engines, isolation and idle detection")
     engines(d)
     sub.add_parser("schema", help="print the JSON Schema of exercise files")
@@ -266,6 +270,9 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             return cmd_check(args, library, lang, env, out)
         if args.command == "coverage":
             return cmd_coverage(args, library, env, out)
+        if args.command == "summary":
+            out.write(summary(library, args.topics, lang, args.format))
+            return EXIT_OK
         return cmd_list(library, lang, out)
     except (TrainerError, SandboxError) as exc:
         print(f"trainer: {exc}", file=sys.stderr)

@@ -37,6 +37,7 @@ from trainer.progress import AttemptRecord, Best, Progress
 from trainer.review import Review, due, due_counts, schedule
 from trainer.runner import Engines
 from trainer.stats import render
+from trainer.summary import summary
 from trainer.ui_text import HELP, say
 from trainer.verdict_words import verdict_lines
 from trainer.wrap import wrap
@@ -91,7 +92,7 @@ class Repl:
             input=input, output=output, complete_while_typing=False)
         self.commands: dict[str, Callable[[list[str]], bool]] = {
             "list": self.cmd_list, "start": self.cmd_start, "next": self.cmd_next, "review": self.cmd_review,
-            "continue": self.cmd_continue,
+            "summary": self.cmd_summary, "continue": self.cmd_continue,
             "hint": self.cmd_hint, "solution": self.cmd_solution, "reset": self.cmd_reset, "skip": self.cmd_skip,
             "stats": self.cmd_stats, "lang": self.cmd_lang, "doctor": self.cmd_doctor, "help": self.cmd_help,
             "quit": self.cmd_quit,
@@ -157,7 +158,7 @@ class Repl:
         """What may follow ``command`` (for completion)."""
         if command == "start":
             return [t.id for t in self.library.templates] + sorted({t.topic for t in self.library.templates})
-        if command == "list":
+        if command in ("list", "summary"):
             return sorted({t.topic for t in self.library.templates})
         if command == "lang":
             return ["en", "ko"]
@@ -323,6 +324,18 @@ class Repl:
             upcoming = min(cards.values(), key=lambda c: c.due)
             self.say(say("review_none", self.lang, id=upcoming.exercise,
                          date=datetime.datetime.fromtimestamp(upcoming.due).strftime("%Y-%m-%d %H:%M")))
+        return True
+
+    def cmd_summary(self, args: list[str]) -> bool:
+        if not args:
+            self.say(say("usage", self.lang, usage=HELP["summary"][0]))
+            return True
+        known = {t.name for p in self.library.packs for t in p.topics} | {p.name for p in self.library.packs}
+        unknown = [a for a in args if a not in known]
+        if unknown:
+            self.say(say("no_topic", self.lang, name=unknown[0]))
+        else:
+            self.say(summary(self.library, args, self.lang).rstrip("\n"))
         return True
 
     def _cards(self) -> dict[str, Review]:

@@ -118,6 +118,8 @@ UI: dict[str, Text] = {
                         "지금 복습할 연습은 없습니다. 다음은 {date}에 {id}입니다."),
     "review_nothing": Text("Nothing to review yet: drills you attempt come back here when they are due.",
                            "아직 복습할 연습이 없습니다. 풀어 본 연습은 때가 되면 여기에 다시 나옵니다."),
+    "no_topic": Text("No topic or pack {name!r}. `list` shows them all.",
+                     "{name!r} 주제나 팩이 없습니다. 전체 목록은 `list`로 보세요."),
     "reviews_due": Text("Reviews due: {today} today, {week} this week.",
                         "복습 예정: 오늘 {today}개, 이번 주 {week}개."),
 }
@@ -129,6 +131,8 @@ HELP: dict[str, tuple[str, Text]] = {
                                      "연습 시작, 또는 주제의 풀지 않은 첫 연습 (run도 같음)")),
     "next": ("next", Text("start a review that is due, else the first unsolved drill",
                           "복습할 때가 된 연습, 없으면 풀지 않은 첫 연습 시작")),
+    "summary": ("summary TOPIC", Text("a crib sheet: the topic's drills and questions on one screen",
+                                      "요약: 주제의 연습과 문제를 한 화면에")),
     "review": ("review", Text("start the drill most overdue for review, in a new variant",
                               "복습할 때가 가장 많이 지난 연습을 새 변형으로 시작")),
     "continue": ("continue", Text("go back to the last drill", "마지막 연습으로 돌아가기")),
