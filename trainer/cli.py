@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TextIO
 
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation
-from sandbox.safefs import Regular, read_regular
+from trainer import batch
 from trainer.coverage import FACTS_FILE, coverage, load_facts
 from trainer.coverage import report as coverage_report
 from trainer.doctor import report
@@ -69,13 +70,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report")
     v.add_argument("--jobs", type=int, default=1, help="exercises verified at once")
 
-    c = sub.add_parser("check", help="grade one submission headless (exit 0 pass, 1 fail, 2 error)")
-    c.add_argument("id")
-    what = c.add_mutually_exclusive_group(required=True)
+    c = sub.add_parser("check", help="grade one submission headless (exit 0 pass, 1 fail, 2 error), or a "
+                                     "directory of them with --batch")
+    c.add_argument("id", nargs="?", help="the exercise (not with --batch)")
+    what = c.add_mutually_exclusive_group()
     what.add_argument("--keys", type=Path, metavar="FILE", help="keys in Vim notation (line breaks ignored)")
     what.add_argument("--answer", metavar="TEXT", help="a quiz or question answer (options by their letters)")
+    what.add_argument("--batch", type=Path, metavar="DIR",
+                      help="grade DIR/STUDENT/EXERCISE[@SEED].keys and .answer files (exit 1 if any fails)")
+    what.add_argument("--merge", type=Path, nargs="+", metavar="CSV", help="join the CSV parts of shards")
     c.add_argument("--seed", type=int, default=0, help="the exercise variant")
     c.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    c.add_argument("--csv", type=Path, metavar="FILE", help="with --batch or --merge: write a row per submission")
+    c.add_argument("--junit", type=Path, metavar="FILE", help="with --batch or --merge: write a JUnit report")
+    c.add_argument("--jobs", type=int, default=1, help="with --batch: submissions graded at once")
+    c.add_argument("--shard", metavar="K/N", help="with --batch: grade only the K-th of N stable shares")
     engines(c)
 
     li = sub.add_parser("lint", help="validate packs without running them (exit 2 on errors)")
@@ -170,10 +179,50 @@ def cmd_coverage(args: argparse.Namespace, library: Library, env: Mapping[str, s
     return EXIT_FAIL if any(r.status == "none" for r in rows) else EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace, library: Library, env: Mapping[str, str], out: TextIO) -> int:
+    """Grade a directory of submissions (or merge shards' CSV parts) into CSV and JUnit reports."""
+    problems: list[str] = []
+    if args.merge:
+        rows = batch.merge(batch.from_csv(batch.read_text(p), str(p)) for p in args.merge)
+    else:
+        submissions, problems = batch.find(args.batch, library)
+        if args.shard:
+            k, n = _shard(args.shard)
+            submissions = batch.shard(submissions, k, n)
+        rows = batch.grade_all(submissions, library, _engines(args, env), max(1, args.jobs))
+    for problem in problems:
+        print(f"trainer: {problem}", file=sys.stderr)
+    if args.csv:
+        args.csv.write_text(batch.to_csv(rows), encoding="utf-8")
+    if args.junit:
+        args.junit.write_text(batch.to_junit(rows), encoding="utf-8")
+    if not args.csv:
+        out.write(batch.to_csv(rows))
+    counts = {r: sum(row.result == r for row in rows) for r in ("pass", "fail", "error")}
+    print(f"check: {len(rows)} submissions, {counts['pass']} passed, {counts['fail']} failed, "
+          f"{counts['error']} errors", file=sys.stderr)
+    if problems or counts["error"]:
+        return EXIT_ERROR
+    return EXIT_FAIL if counts["fail"] else EXIT_OK
+
+
+def _shard(text: str) -> tuple[int, int]:
+    found = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not found or not 1 <= int(found[1]) <= int(found[2]):
+        raise TrainerError(f"--shard {text}: want K/N with 1 <= K <= N, e.g. 2/4")
+    return int(found[1]), int(found[2])
+
+
 def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mapping[str, str],
               out: TextIO) -> int:
+    if args.batch or args.merge:
+        if args.id or args.keys or args.answer:
+            raise TrainerError("check --batch/--merge grades every submission: give no ID, --keys or --answer")
+        return cmd_batch(args, library, env, out)
+    if args.id is None or (args.keys is None and args.answer is None):
+        raise TrainerError("check needs an exercise ID and --keys FILE or --answer TEXT (or --batch DIR)")
     exercise = instantiate(library.template(args.id), args.seed)
-    attempt = Attempt(keys={"*": read_keys(args.keys)}) if args.keys is not None else Attempt(answer=args.answer)
+    attempt = Attempt(keys={"*": batch.read_keys(args.keys)}) if args.keys is not None else Attempt(answer=args.answer)
     observation = run_attempt(exercise, attempt, _engines(args, env))
     verdict = grade(exercise.checks, observation)
     if args.json:
@@ -194,27 +243,6 @@ def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mappin
             print(f"! {say_note(note).get(lang)}", file=out)
         print(("PASS" if verdict.passed else "FAIL") + f" {exercise.id} ({verdict.keys} keys)", file=out)
     return EXIT_OK if verdict.passed else EXIT_FAIL
-
-
-#: The largest keys file `trainer check` reads (a drill's keys are a few kilobytes).
-MAX_KEYS_BYTES = 256 * 1024
-
-
-def read_keys(path: Path) -> str:
-    """The keys in a submission file (Vim notation, line breaks ignored); a TrainerError says what is wrong."""
-    read = read_regular(path, MAX_KEYS_BYTES, follow=True)
-    if not isinstance(read, Regular):
-        raise TrainerError(f"{path}: no such file" if read.what == "missing" else f"{path}: it is {read.what}, "
-                           "not a file of keys")
-    if read.truncated:
-        raise TrainerError(f"{path}: more than {MAX_KEYS_BYTES // 1024} KiB of keys: not a submission")
-    try:
-        text = read.data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TrainerError(f"{path}: not UTF-8 text (byte {exc.start}): keys are written in Vim notation") from exc
-    if "\0" in text:
-        raise TrainerError(f"{path}: holds NUL bytes: keys are written in Vim notation (<C-@> for NUL)")
-    return "".join(text.splitlines())
 
 
 def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], lang: str) -> int:

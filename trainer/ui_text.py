@@ -115,7 +115,7 @@ UI: dict[str, Text] = {
     "streak": Text("Streak: {days} days", "연속 학습: {days}일"),
     "review_start": Text("Review ({n} due): {id}, in a new variant.", "복습({n}개 예정): {id}, 새 변형입니다."),
     "review_none": Text("No review is due now; the next is {id}, at {date}.",
-                        "지금 복습할 연습은 없습니다. 다음은 {date}에 {id}입니다."),
+                        "지금 복습할 연습은 없습니다. 다음 복습: {id} ({date})"),
     "review_nothing": Text("Nothing to review yet: drills you attempt come back here when they are due.",
                            "아직 복습할 연습이 없습니다. 풀어 본 연습은 때가 되면 여기에 다시 나옵니다."),
     "no_topic": Text("No topic or pack {name!r}. `list` shows them all.",

@@ -151,8 +151,8 @@ def _stop_worker(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # the running attempt's Drill closes on the way out
 
 
-def _worker_init() -> None:
-    """A verify worker stops when told to (SIGTERM, SIGHUP) or when the trainer dies (any death)."""
+def worker_init() -> None:
+    """A worker (verify, batch grading) stops when told to (SIGTERM, SIGHUP) or when the trainer dies (any death)."""
     for s in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, _stop_worker)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the trainer, which stops the workers
@@ -175,7 +175,7 @@ def verify(tasks: Sequence[tuple[ExerciseTemplate, int]], engines: Engines, jobs
             if progress:
                 progress(cases)
         return results
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
     try:
         for cases in pool.map(_verify_task, work):
             results += cases
