@@ -78,7 +78,8 @@ def test_files_that_are_not_submissions_are_named_and_the_rest_graded(tmp_path: 
     assert f"trainer: {top / 'kim' / 'no-such-drill.keys'}: no exercise 'no-such-drill'" in err
     assert f"trainer: {top / 'stray.keys'}: not a student's folder" in err
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert [(r["exercise"], r["result"]) for r in rows] == [("concept-spi-iaas", "error"), ("concept-spi-model", "pass")]
+    got = [(r["exercise"], r["result"]) for r in rows]
+    assert got == [("concept-spi-iaas", "error"), ("concept-spi-model", "pass")]
     assert "it is a directory" in rows[0]["error"]
 
 
