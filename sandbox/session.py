@@ -77,6 +77,10 @@ class KeyEvent:
     key: str
 
 
+#: The most output a session keeps for its recording (the screen itself is never capped this way).
+OUTPUT_LOG_BYTES = 1 << 20
+
+
 class Session:
     """One program in one pty. Not thread-safe: one caller drives it."""
 
@@ -92,6 +96,9 @@ class Session:
         self.marks: list[Mark] = []
         self.notes: list[Note] = []
         self.output_bytes = 0
+        #: What the program wrote, with when (seconds after the start), for a recording; capped.
+        self.output_log: list[tuple[float, bytes]] = []
+        self.output_logged = 0
         self.flooded = False
         self.timed_out = False
         self.disk_stopped = False
@@ -189,6 +196,10 @@ class Session:
                 break
             wait = 0.0
             total += len(data)
+            if self.output_logged < OUTPUT_LOG_BYTES:
+                kept = data[:OUTPUT_LOG_BYTES - self.output_logged]
+                self.output_log.append((self._clock() - self.started, kept))
+                self.output_logged += len(kept)
             self.marks.extend(self.screen.feed(data))
             replies = self.screen.take_replies()
             if replies:

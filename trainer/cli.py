@@ -18,7 +18,8 @@ from typing import TextIO
 
 from sandbox.errors import SandboxError
 from sandbox.isolation import Isolation
-from trainer import batch
+from sandbox.session import Session
+from trainer import batch, recording
 from trainer.coverage import FACTS_FILE, coverage, load_facts
 from trainer.coverage import report as coverage_report
 from trainer.doctor import report
@@ -81,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument("--merge", type=Path, nargs="+", metavar="CSV", help="join the CSV parts of shards")
     c.add_argument("--seed", type=int, default=0, help="the exercise variant")
     c.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    c.add_argument("--record", type=Path, metavar="FILE", help="write the session as an asciicast v2 recording")
     c.add_argument("--csv", type=Path, metavar="FILE", help="with --batch or --merge: write a row per submission")
     c.add_argument("--junit", type=Path, metavar="FILE", help="with --batch or --merge: write a JUnit report")
     c.add_argument("--jobs", type=int, default=1, help="with --batch: submissions graded at once")
@@ -93,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="which of the course's facts the packs drill or ask "
                                           "(exit 1 if any is not covered)")
     cov.add_argument("--verbose", action="store_true", help="also name the exercises covering each fact")
+    rp = sub.add_parser("replay", help="play an attempt's recording (asciicast v2) in this terminal")
+    rp.add_argument("attempt", metavar="ATTEMPT|FILE", help="an attempt number (see the drill's result line) "
+                                                           "or a .cast file")
+    rp.add_argument("--speed", type=float, default=1.0, help="times faster than it was typed (pauses cut to 2 s)")
+    rp.add_argument("--data-dir", type=Path, help="where the progress and recordings are (default: the user's)")
     su = sub.add_parser("summary", help="crib sheets: each topic's drills and questions on one screen")
     su.add_argument("topics", nargs="*", metavar="TOPIC", help="topics or packs (default: all, in the course's order)")
     su.add_argument("--format", choices=("text", "md"), default="text", help="plain text or Markdown")
@@ -179,6 +186,22 @@ def cmd_coverage(args: argparse.Namespace, library: Library, env: Mapping[str, s
     return EXIT_FAIL if any(r.status == "none" for r in rows) else EXIT_OK
 
 
+def cmd_replay(args: argparse.Namespace, env: Mapping[str, str], out: TextIO) -> int:
+    from trainer.progress import default_data_dir
+
+    if args.attempt.isdigit():
+        data_dir = args.data_dir or Path(env.get("TRAINER_DATA_DIR") or default_data_dir())
+        path = data_dir / "recordings" / f"{int(args.attempt)}.cast"
+        if not path.is_file():
+            raise TrainerError(f"attempt {args.attempt} has no recording in {path.parent}")
+    else:
+        path = Path(args.attempt)
+    _header, events = recording.parse(batch.read_text(path), str(path))
+    recording.play(events, out, args.speed)
+    print(file=out)
+    return EXIT_OK
+
+
 def cmd_batch(args: argparse.Namespace, library: Library, env: Mapping[str, str], out: TextIO) -> int:
     """Grade a directory of submissions (or merge shards' CSV parts) into CSV and JUnit reports."""
     problems: list[str] = []
@@ -223,7 +246,10 @@ def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mappin
         raise TrainerError("check needs an exercise ID and --keys FILE or --answer TEXT (or --batch DIR)")
     exercise = instantiate(library.template(args.id), args.seed)
     attempt = Attempt(keys={"*": batch.read_keys(args.keys)}) if args.keys is not None else Attempt(answer=args.answer)
-    observation = run_attempt(exercise, attempt, _engines(args, env))
+    def keep(session: Session) -> None:
+        recording.save(args.record, recording.of_session(session, title=exercise.id))
+
+    observation = run_attempt(exercise, attempt, _engines(args, env), record=keep if args.record else None)
     verdict = grade(exercise.checks, observation)
     if args.json:
         json.dump({"exercise": exercise.id, "seed": exercise.seed, "engine": observation.engine,
@@ -282,6 +308,8 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             return EXIT_ERROR if library.errors else EXIT_OK
         if args.command is None:
             return cmd_repl(args, env, lang)
+        if args.command == "replay":
+            return cmd_replay(args, env, out)
         if args.command == "cluster":
             from trainer.cluster_cli import cluster_status, cluster_up
             from trainer.progress import default_data_dir

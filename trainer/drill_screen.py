@@ -33,6 +33,7 @@ from prompt_toolkit.utils import get_cwidth
 
 from sandbox.errors import SandboxError
 from sandbox.session import Note, Session
+from trainer import recording
 from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
 from trainer.messages import say_note
@@ -75,6 +76,7 @@ class DrillOutcome:
     verdict: Verdict | None = None
     recorded: bool = False  # already handed to ``on_record``
     notes: tuple[Note, ...] = ()  # what happened to the attempt that the learner must be told
+    recording: str | None = None  # the session as asciicast v2, once the drill is handed over or stopped
 
 
 class DrillScreen:
@@ -129,6 +131,7 @@ class DrillScreen:
 
     def _stop_drill(self) -> None:
         if self.drill is not None:
+            self._capture()
             self._unwatch()
             self.drill.close()
             self.drill = None
@@ -204,7 +207,13 @@ class DrillScreen:
         if self.outcome.verdict is not None and not self.outcome.passed:
             self.outcome.solution_seen = True
 
+    def _capture(self) -> None:
+        session = self.drill.session if self.drill else None
+        if session is not None and not self.outcome.recorded:
+            self.outcome.recording = recording.of_session(session, title=self.exercise.id)
+
     def _hand_over(self) -> None:
+        self._capture()
         if self.on_record is not None and not self.outcome.recorded:
             self.on_record(self.outcome)
             self.outcome.recorded = True

@@ -139,15 +139,17 @@ class Progress:
             path = fresh
         raise ProgressError(f"cannot make a usable progress file in {directory}")
 
-    def record(self, attempt: AttemptRecord) -> None:
+    def record(self, attempt: AttemptRecord) -> int | None:
+        """Keep ``attempt``; its number in the file (None when the file is read-only)."""
         if not self.writable:
             self.unsaved += 1
-            return
+            return None
         with self._transaction():
-            self._conn.execute(f"INSERT INTO attempt ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            cursor = self._conn.execute(f"INSERT INTO attempt ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 attempt.exercise, attempt.pack, attempt.topic, attempt.started, attempt.ended,
                 int(attempt.passed), attempt.keys, attempt.seconds, attempt.hints_used,
                 int(attempt.solution_seen), int(attempt.skipped)))
+        return cursor.lastrowid
 
     def skip(self, exercise: str, pack: str, topic: str) -> None:
         now = self._clock()

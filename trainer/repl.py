@@ -28,6 +28,7 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
+from trainer import recording
 from trainer.doctor import report
 from trainer.drill_screen import DrillOutcome, DrillScreen
 from trainer.errors import TrainerError
@@ -74,6 +75,7 @@ class Repl:
                  clock: Callable[[], float] = time.time) -> None:
         self.library = library
         self.progress = progress
+        self.recordings = data_dir / "recordings"  # an attempt's session as <attempt number>.cast
         self.engines = engines
         self.lang = lang
         self.input, self.output = input, output
@@ -85,6 +87,7 @@ class Repl:
         self.failed_check: set[str] = set()  # exercises whose last drill ended with a failed check
         self.hints: dict[str, int] = {}
         self._pars: dict[str, int | None] = {}  # exercise -> par of its first variant, for rating reviews
+        self._recorded: int | None = None  # the attempt number of the last recording kept
         self._started_at = 0.0
         self._steps_shown = 0
         self.session: PromptSession[str] = PromptSession(
@@ -271,12 +274,24 @@ class Repl:
     def _record(self, outcome: DrillOutcome) -> None:
         ex = outcome.exercise
         now = self.clock()
-        self.progress.record(AttemptRecord(
+        number = self.progress.record(AttemptRecord(
             exercise=ex.id, pack=ex.pack, topic=ex.topic, started=now - outcome.seconds, ended=now,
             passed=outcome.passed, keys=outcome.keys, seconds=outcome.seconds, hints_used=outcome.hints_used,
             solution_seen=outcome.solution_seen))
+        if number is not None and outcome.recording:
+            try:
+                recording.save(self.recordings / f"{number}.cast", outcome.recording)
+                self._recorded = number
+            except OSError as exc:
+                self.say(say("recording_unsaved", self.lang, problem=exc.strerror or str(exc)))
 
     def _report(self, outcome: DrillOutcome) -> None:
+        self._report_verdict(outcome)
+        if self._recorded is not None:
+            self.say(say("recording_saved", self.lang, n=self._recorded))
+            self._recorded = None
+
+    def _report_verdict(self, outcome: DrillOutcome) -> None:
         verdict = outcome.verdict
         ex = outcome.exercise
         if verdict is None:

@@ -279,9 +279,14 @@ class Drill:
         self.close()
 
 
-def run_attempt(exercise: Exercise, attempt: Attempt | None, engines: Engines, **drill_options: object) -> Observation:
-    """Replay ``attempt`` (None: the untouched start) headless and return what it left."""
+def run_attempt(exercise: Exercise, attempt: Attempt | None, engines: Engines, *,
+                record: Callable[[Session], None] | None = None, **drill_options: object) -> Observation:
+    """Replay ``attempt`` (None: the untouched start) headless and return what it left; ``record`` is
+    handed the session (if the exercise has one) once it is observed."""
     with Drill(exercise, engines, **drill_options) as drill:  # type: ignore[arg-type]
         if attempt is not None:
             drill.replay(attempt.keys_for(drill.engine))
-        return drill.observe(attempt.answer if attempt else None)
+        observation = drill.observe(attempt.answer if attempt else None)
+        if record is not None and drill.session is not None:
+            record(drill.session)
+        return observation
