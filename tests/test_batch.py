@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -71,6 +72,9 @@ def test_files_that_are_not_submissions_are_named_and_the_rest_graded(tmp_path: 
     (top / "kim" / "no-such-drill.keys").write_text("x")
     (top / "kim" / "concept-spi-iaas.answer").mkdir()  # a directory where an answer should be
     (top / "stray.keys").write_text("x")
+    (top / "lee").mkdir()
+    (top / "lee" / "concept-spi-model.answer").symlink_to("/etc/passwd")  # a link is not followed
+    os.mkfifo(top / "lee" / "concept-spi-iaas.answer")  # nor is a FIFO read
     out = io.StringIO()
     assert main(["check", "--batch", str(top)], env={}, out=out) == 2
     err = capsys.readouterr().err
@@ -78,9 +82,11 @@ def test_files_that_are_not_submissions_are_named_and_the_rest_graded(tmp_path: 
     assert f"trainer: {top / 'kim' / 'no-such-drill.keys'}: no exercise 'no-such-drill'" in err
     assert f"trainer: {top / 'stray.keys'}: not a student's folder" in err
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    got = [(r["exercise"], r["result"]) for r in rows]
-    assert got == [("concept-spi-iaas", "error"), ("concept-spi-model", "pass")]
-    assert "it is a directory" in rows[0]["error"]
+    got = [(r["student"], r["exercise"], r["result"]) for r in rows]
+    assert got == [("kim", "concept-spi-iaas", "error"), ("kim", "concept-spi-model", "pass"),
+                   ("lee", "concept-spi-iaas", "error"), ("lee", "concept-spi-model", "error")]
+    assert "it is a directory" in rows[0]["error"] and "symbolic link" in rows[3]["error"]
+    assert "root:" not in out.getvalue()
 
 
 def test_shards_split_the_class_and_merge_back(tmp_path: Path) -> None:

@@ -91,9 +91,10 @@ def shard(submissions: Sequence[Submission], k: int, n: int) -> list[Submission]
 MAX_KEYS_BYTES = 256 * 1024
 
 
-def read_keys(path: Path) -> str:
-    """The keys in a submission file (Vim notation, line breaks ignored); a TrainerError says what is wrong."""
-    read = read_regular(path, MAX_KEYS_BYTES, follow=True)
+def read_keys(path: Path, *, follow: bool = True) -> str:
+    """The keys in a submission file (Vim notation, line breaks ignored); a TrainerError says what is wrong.
+    A class's submissions are read with ``follow=False``: a student's link is not followed."""
+    read = read_regular(path, MAX_KEYS_BYTES, follow=follow)
     if not isinstance(read, Regular):
         raise TrainerError(f"{path}: no such file" if read.what == "missing" else f"{path}: it is {read.what}, "
                            "not a file of keys")
@@ -122,7 +123,7 @@ def read_text(path: Path) -> str:
 
 
 def _read_answer(path: Path) -> str:
-    text = read_keys(path)  # the same safe reading as a keys file
+    text = read_keys(path, follow=False)  # the same safe reading as a keys file
     if len(text) > MAX_ANSWER_BYTES:
         raise TrainerError(f"{path}: more than {MAX_ANSWER_BYTES} bytes: not an answer")
     return text.strip()
@@ -133,7 +134,7 @@ def grade_one(template: ExerciseTemplate, submission: Submission, engines: Engin
     try:
         exercise = instantiate(template, submission.seed)
         if submission.path.suffix == ".keys":
-            attempt = Attempt(keys={"*": read_keys(submission.path)})
+            attempt = Attempt(keys={"*": read_keys(submission.path, follow=False)})
         else:
             attempt = Attempt(answer=_read_answer(submission.path))
         verdict = grade(exercise.checks, run_attempt(exercise, attempt, engines))
