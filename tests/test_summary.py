@@ -10,7 +10,7 @@ from test_repl import LIBRARY, Harness
 
 from trainer.cli import main
 from trainer.loader import instantiate
-from trainer.summary import answer_words, summary
+from trainer.summary import summary
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -27,7 +27,7 @@ def test_every_topic_has_a_sheet_with_every_exercise(lang: str) -> None:
 
 def test_a_question_is_answered_in_words_and_a_drill_by_its_command() -> None:
     iaas = instantiate(LIBRARY.template("concept-spi-iaas"), 0)
-    assert iaas.question is not None and answer_words(iaas.question, "en") == "IaaS (Infrastructure as a Service)"
+    assert iaas.question is not None and iaas.question.correct_answer("en") == "IaaS (Infrastructure as a Service)"
     sheet = summary(LIBRARY, ["concepts-cloud", "aix-chmod"], "en")
     assert "- IaaS: what the provider gives: IaaS (Infrastructure as a Service). IaaS rents" in sheet
     owner_write = instantiate(LIBRARY.template("aix-chmod-owner-write"), 0)

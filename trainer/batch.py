@@ -16,10 +16,8 @@ import csv
 import hashlib
 import io
 import itertools
-import multiprocessing
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -31,7 +29,7 @@ from trainer.grading import grade
 from trainer.loader import Library, instantiate
 from trainer.model import Attempt, ExerciseTemplate
 from trainer.runner import Engines, run_attempt
-from trainer.verify import worker_init
+from trainer.workers import pool_map
 
 _NAME = re.compile(r"^(?P<exercise>[a-z0-9][a-z0-9-]*)(?:@(?P<seed>\d{1,6}))?\.(?P<kind>keys|answer)$")
 COLUMNS = ("student", "exercise", "seed", "result", "failed_checks", "keys", "error")
@@ -151,19 +149,7 @@ def _task(args: tuple[ExerciseTemplate, Submission, Engines]) -> Row:
 
 def grade_all(submissions: Sequence[Submission], library: Library, engines: Engines, jobs: int = 1) -> list[Row]:
     """Every submission graded, ``jobs`` at a time, in the order given."""
-    work = [(library.template(s.exercise), s, engines) for s in submissions]
-    if jobs <= 1:
-        return [_task(w) for w in work]
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
-    try:
-        rows = list(pool.map(_task, work))
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():
-            worker.terminate()
-        raise
-    pool.shutdown()
-    return rows
+    return list(pool_map(_task, [(library.template(s.exercise), s, engines) for s in submissions], jobs))
 
 
 def to_csv(rows: Iterable[Row]) -> str:

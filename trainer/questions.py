@@ -155,13 +155,20 @@ class Question:
             return rows
         return [f"{LETTERS[n]}) {o.text.get(lang)}" for n, o in enumerate(self.options)]
 
-    def correct_answer(self) -> str:
-        """The right answer in the learner's labels (or words, or number)."""
+    def correct_answer(self, lang: str | None = None) -> str:
+        """The right answer in the learner's labels (or words, or number); with ``lang``, in the options'
+        words instead of their letters (for a crib sheet)."""
         if self.type == "short":
             return self.accept[0]
         if self.type == "numeric":
             assert self.value is not None
             return f"{self.value:g}"
+        if lang is not None:
+            words = {o.id: o.text.get(lang) for o in self.options}
+            if self.type == "match":
+                pairs = zip(self.lefts, self.answer, strict=True)
+                return "; ".join(f"{left.text.get(lang)} = {words[right]}" for left, right in pairs)
+            return (" → " if self.type == "order" else "; ").join(words[a] for a in self.answer)
         if self.type == "match":
             return " ".join(f"{n + 1}{self.label(r)}" for n, r in enumerate(self.answer))
         return " ".join(self.label(a) for a in self.answer)

@@ -38,7 +38,7 @@ from trainer.progress import AttemptRecord, Best, Progress
 from trainer.review import Review, due, due_counts, schedule
 from trainer.runner import Engines
 from trainer.stats import render
-from trainer.summary import summary
+from trainer.summary import summary, unknown_names
 from trainer.ui_text import HELP, say
 from trainer.verdict_words import verdict_lines
 from trainer.wrap import wrap
@@ -345,8 +345,7 @@ class Repl:
         if not args:
             self.say(say("usage", self.lang, usage=HELP["summary"][0]))
             return True
-        known = {t.name for p in self.library.packs for t in p.topics} | {p.name for p in self.library.packs}
-        unknown = [a for a in args if a not in known]
+        unknown = unknown_names(self.library, args)
         if unknown:
             self.say(say("no_topic", self.lang, name=unknown[0]))
         else:

@@ -21,22 +21,6 @@ from prompt_toolkit.utils import get_cwidth
 from trainer.errors import TrainerError
 from trainer.loader import Library, instantiate
 from trainer.model import Exercise
-from trainer.questions import Question
-
-
-def answer_words(question: Question, lang: str) -> str:
-    """The right answer of ``question`` in words (its options' text, not their letters)."""
-    texts = {o.id: o.text.get(lang) for o in question.options}
-    if question.type == "short":
-        return question.accept[0]
-    if question.type == "numeric":
-        assert question.value is not None
-        return f"{question.value:g}"
-    if question.type == "match":
-        pairs = zip(question.lefts, question.answer, strict=True)
-        return "; ".join(f"{left.text.get(lang)} = {texts[right]}" for left, right in pairs)
-    return (" → " if question.type == "order" else "; ").join(texts[a] for a in question.answer)
-
 
 _SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
 
@@ -55,14 +39,19 @@ def _line(exercise: Exercise, lang: str) -> str:
     title = exercise.title.get(lang)
     if exercise.question is not None:
         explanation = first_sentence(exercise.explanation.get(lang)) if exercise.explanation else ""
-        return f"{title}: {answer_words(exercise.question, lang)}. {explanation}".rstrip()
+        return f"{title}: {exercise.question.correct_answer(lang)}. {explanation}".rstrip()
     return f"{title}: {exercise.hints[-1].get(lang)}"
+
+
+def unknown_names(library: Library, names: Sequence[str]) -> list[str]:
+    """The ``names`` that are neither a topic nor a pack of ``library``."""
+    known = {t.name for p in library.packs for t in p.topics} | {p.name for p in library.packs}
+    return [n for n in names if n not in known]
 
 
 def summary(library: Library, topics: Sequence[str] | None, lang: str, fmt: str = "text") -> str:
     """The crib sheets of ``topics`` (topic or pack names; all when None), one block per topic."""
-    known = {t.name for p in library.packs for t in p.topics} | {p.name for p in library.packs}
-    unknown = [t for t in topics or () if t not in known]
+    unknown = unknown_names(library, topics or ())
     if unknown:
         raise TrainerError(f"no topic or pack {unknown[0]!r} (see `trainer list`)")
     blocks = []

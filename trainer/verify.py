@@ -9,24 +9,20 @@ wrong attempt must fail (for the reason it names in ``fails``), and the untouche
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from types import FrameType
 from xml.etree import ElementTree
 
 from sandbox.errors import SandboxError
 from sandbox.keys import parse_keys
-from sandbox.processes import set_parent_death_signal
 from trainer.errors import TrainerError
 from trainer.grading import Verdict, grade
 from trainer.loader import instantiate
 from trainer.model import Attempt, Exercise, ExerciseTemplate
 from trainer.params import draw
 from trainer.runner import Engines, run_attempt
+from trainer.workers import pool_map, stopping
 
 #: How much faster than real time the practice cluster runs under ``verify`` (pods start in 0.2 s).
 VERIFY_SPEED = 10.0
@@ -139,54 +135,18 @@ def expected_cases(exercise: Exercise, engines: Engines) -> int:
     return 2 + len(exercise.also) + len(exercise.wrong)
 
 
-#: Set in a verify worker that was told to stop: the tasks still queued for it are not started.
-_STOPPING = False
-
-
-def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    global _STOPPING
-    _STOPPING = True
-    for s in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(s, signal.SIG_IGN)
-    raise SystemExit(128 + signum)  # the running attempt's Drill closes on the way out
-
-
-def worker_init() -> None:
-    """A worker (verify, batch grading) stops when told to (SIGTERM, SIGHUP) or when the trainer dies (any death)."""
-    for s in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(s, _stop_worker)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the trainer, which stops the workers
-    set_parent_death_signal(signal.SIGTERM)
-
-
 def _verify_task(args: tuple[ExerciseTemplate, int, Engines]) -> list[Case]:
-    return [] if _STOPPING else verify_one(*args)
+    return [] if stopping() else verify_one(*args)
 
 
 def verify(tasks: Sequence[tuple[ExerciseTemplate, int]], engines: Engines, jobs: int = 1,
            progress: Callable[[list[Case]], None] | None = None) -> list[Case]:
     """Verify every (exercise, seed) of ``tasks`` (see ``plan``), ``jobs`` variants at a time."""
-    work = [(t, seed, engines) for t, seed in tasks]
     results: list[Case] = []
-    if jobs <= 1:
-        for task in work:
-            cases = _verify_task(task)
-            results += cases
-            if progress:
-                progress(cases)
-        return results
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
-    try:
-        for cases in pool.map(_verify_task, work):
-            results += cases
-            if progress:
-                progress(cases)
-    except BaseException:  # interrupted: the workers close their attempts and stop, queued work is dropped
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():
-            worker.terminate()
-        raise
-    pool.shutdown()
+    for cases in pool_map(_verify_task, [(t, seed, engines) for t, seed in tasks], jobs):
+        results += cases
+        if progress:
+            progress(cases)
     return results
 
 
