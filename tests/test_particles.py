@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trainer import particles
+from trainer.exam_text import EXAM
 from trainer.loader import instantiate, load_library
 from trainer.messages import MESSAGES
 from trainer.model import Exercise
@@ -82,9 +83,9 @@ def test_every_exercise_reads_right_for_every_seed() -> None:
     assert not sorted(set(found)), "\n".join(sorted(set(found))[:60])
 
 
-@pytest.mark.parametrize("table", ["ui", "messages", "stats", "help"])
+@pytest.mark.parametrize("table", ["ui", "messages", "stats", "help", "exam"])
 def test_the_trainers_own_sentences_read_right(table: str) -> None:
-    texts: dict[str, Text] = {"ui": UI, "messages": MESSAGES, "stats": TEXTS,
+    texts: dict[str, Text] = {"ui": UI, "messages": MESSAGES, "stats": TEXTS, "exam": EXAM,
                               "help": {name: text for name, (_, text) in HELP.items()}}[table]
     found = [f"{table}.{key}: {p}" for key, text in texts.items()
              for p in problems(re.sub(r"\{[^}]*\}", "", text.ko))]

@@ -126,15 +126,19 @@ def test_wal_mode_and_schema_version_are_set(store: Progress) -> None:
 
 
 def test_reopening_a_version_one_file_keeps_everything(tmp_path: Path, warnings: Warnings) -> None:
-    with Progress.open(tmp_path, warn=warnings) as first:
-        first.record(attempt())
-        first.skip("vi-g", "starter", "vi")
-        first.set_last("vi-g")
-        before = (first.attempts(), first.bests())
-    with sqlite3.connect(tmp_path / DEFAULT_FILE) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    with sqlite3.connect(tmp_path / DEFAULT_FILE) as conn:  # a file as the first release wrote it
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO attempt (exercise, pack, topic, started, ended, passed, keys, seconds, hints_used, "
+                     "solution_seen) VALUES ('vi-dd', 'starter', 'vi', 10, 20, 1, 4, 10.0, 0, 0)")
+        conn.execute("INSERT INTO state (key, value) VALUES ('last', 'vi-g')")
+        conn.execute("PRAGMA user_version = 1")
     with Progress.open(tmp_path, warn=warnings) as again:
-        assert (again.attempts(), again.bests(), again.last()) == (*before, "vi-g")
+        assert [(a.exercise, a.keys, a.passed) for a in again.attempts()] == [("vi-dd", 4, True)]
+        assert again.bests()["vi-dd"].best_keys == 4 and again.last() == "vi-g"
+        assert again.exams() == []  # the exam tables came with the migration
+    with sqlite3.connect(tmp_path / DEFAULT_FILE) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert warnings == []
 
 

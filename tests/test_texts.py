@@ -6,6 +6,8 @@ import string
 
 import pytest
 
+from trainer.exam_paper import CHAPTER_TITLES
+from trainer.exam_text import EXAM
 from trainer.messages import MESSAGES
 from trainer.stats import TEXTS
 from trainer.text import Text
@@ -13,11 +15,12 @@ from trainer.ui_text import HELP, UI
 
 TABLES: dict[str, dict[str, Text]] = {
     "ui": UI, "messages": MESSAGES, "stats": TEXTS, "help": {name: text for name, (_, text) in HELP.items()},
+    "exam": EXAM, "chapters": {str(n): text for n, text in CHAPTER_TITLES.items()},
 }
 
 
 #: Entries that are the same in both languages on purpose (names, numbers).
-SAME_IN_BOTH = {"ui.topic_line", "ui.bar_time", "ui.kind_vi"}
+SAME_IN_BOTH = {"ui.topic_line", "ui.bar_time", "ui.kind_vi", "exam.history_running"}
 
 
 def fields(text: str) -> set[str]:

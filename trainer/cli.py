@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from trainer.coverage import FACTS_FILE, coverage, load_facts
 from trainer.coverage import report as coverage_report
 from trainer.doctor import report
 from trainer.errors import TrainerError
+from trainer.exam_paper import DEFAULT_MINUTES, DEFAULT_TASKS, add_options
 from trainer.grading import grade
 from trainer.loader import LINT_SEEDS, Library, instantiate, load_library
 from trainer.messages import say_note
@@ -95,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="which of the course's facts the packs drill or ask "
                                           "(exit 1 if any is not covered)")
     cov.add_argument("--verbose", action="store_true", help="also name the exercises covering each fact")
+    ex = sub.add_parser("exam", help="a timed mock midterm (or the one in progress), its report and review; "
+                                     "--paper prints a paper for a class")
+    add_options(ex)
+    ex.add_argument("--paper", action="store_true", help="print the paper's tasks (with --seed, the same for all)")
+    ex.add_argument("--answers", action="store_true", help="with --paper: add each task's answer and explanation")
+    engines(ex)
     rp = sub.add_parser("replay", help="play an attempt's recording (asciicast v2) in this terminal")
     rp.add_argument("attempt", metavar="ATTEMPT|FILE", help="an attempt number (see the drill's result line) "
                                                            "or a .cast file")
@@ -271,6 +279,31 @@ def cmd_check(args: argparse.Namespace, library: Library, lang: str, env: Mappin
     return EXIT_OK if verdict.passed else EXIT_FAIL
 
 
+def cmd_paper(args: argparse.Namespace, library: Library, lang: str, out: TextIO) -> int:
+    import secrets
+
+    from trainer.exam_paper import MAX_SEED, draw, paper_text
+
+    seed = args.seed if args.seed is not None else secrets.randbelow(MAX_SEED) + 1
+    paper = draw(library, seed=seed, tasks=args.tasks, minutes=args.minutes, chapter=args.chapter)
+    out.write(paper_text(library, paper, lang, answers=args.answers))
+    return EXIT_OK
+
+
+def exam_words(args: argparse.Namespace) -> list[str]:
+    """`trainer exam`'s options as the REPL's `exam` command reads them."""
+    words = []
+    if args.minutes != DEFAULT_MINUTES:
+        words += ["--minutes", str(args.minutes)]
+    if args.tasks != DEFAULT_TASKS:
+        words += ["--tasks", str(args.tasks)]
+    if args.chapter is not None:
+        words += ["--chapter", str(args.chapter)]
+    if args.seed is not None:
+        words += ["--seed", str(args.seed)]
+    return words
+
+
 def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], lang: str) -> int:
     from trainer.pack_cache import load_cached  # the REPL's parts load only when it runs
     from trainer.progress import Progress, default_data_dir
@@ -282,7 +315,11 @@ def cmd_repl(args: argparse.Namespace, env: Mapping[str, str], lang: str) -> int
         library = load_cached(_packs(args, env), data_dir / "packs.cache", seeds=(0,))
         for e in library.errors:
             print(e, file=sys.stderr)
-        return Repl(library, progress, _engines(args, env), lang, data_dir).run()
+        repl = Repl(library, progress, _engines(args, env), lang, data_dir)
+        if args.command == "exam":  # the exam, its report and review, then out
+            repl.dispatch(shlex.join(["exam", *exam_words(args)]))
+            return EXIT_OK
+        return repl.run()
     finally:
         progress.close()
 
@@ -306,7 +343,9 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             count = len(library.templates)
             print(f"lint: {count} exercises in {len(library.packs)} packs, {len(library.errors)} errors", file=out)
             return EXIT_ERROR if library.errors else EXIT_OK
-        if args.command is None:
+        if args.command is None or (args.command == "exam" and not args.paper):
+            if args.command == "exam" and args.answers:
+                raise TrainerError("exam --answers goes with --paper")
             return cmd_repl(args, env, lang)
         if args.command == "replay":
             return cmd_replay(args, env, out)
@@ -324,6 +363,8 @@ def main(argv: Sequence[str], env: Mapping[str, str], out: TextIO) -> int:
             return cmd_verify(args, library, env, out)
         if args.command == "check":
             return cmd_check(args, library, lang, env, out)
+        if args.command == "exam":
+            return cmd_paper(args, library, lang, out)
         if args.command == "coverage":
             return cmd_coverage(args, library, env, out)
         if args.command == "summary":

@@ -186,7 +186,8 @@ class DrillScreen:
         self.outcome.verdict = verdict
         self._scroll = 0  # show the new check list
         self.outcome.notes = observation.notes
-        self.outcome.keys = verdict.keys
+        # keys typed: in the terminal, and on the answer line (an answer entered is an attempt, not an untouched drill)
+        self.outcome.keys = verdict.keys + (len(answer) if answer and self.exercise.kind in ANSWERED_KINDS else 0)
         self.outcome.seconds = verdict.seconds
         if verdict.passed and not self.outcome.passed:
             self.outcome.passed = True

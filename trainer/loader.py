@@ -22,7 +22,7 @@ from sandbox.keys import KeyNotationError, parse_keys
 from sandbox.safefs import Regular, read_regular
 from trainer.check_base import METHOD_KINDS
 from trainer.checks import CHECKS
-from trainer.coverage import load_facts, unknown_covers
+from trainer.coverage import Fact, load_facts, unknown_covers
 from trainer.errors import PackError
 from trainer.materialise import setup_file_problems
 from trainer.model import (
@@ -45,7 +45,7 @@ from trainer.text import Text
 #: libyaml's parser where PyYAML was built with it (about 10x faster than the pure-Python one).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Fields every check may have besides its kind's own arguments.
-CHECK_COMMON = ("kind", "id", "message", "hint", "engines")
+CHECK_COMMON = ("kind", "id", "message", "hint", "engines", "weight")
 #: Seeds rendered by the loader to catch template errors (verify runs more).
 LINT_SEEDS = (0, 1, 2)
 #: The largest pack or topic file, and the most values one may hold once its aliases are expanded.
@@ -59,6 +59,7 @@ class Library:
 
     packs: list[Pack] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # the course's facts beside the packs (chapters, lines)
 
     @property
     def templates(self) -> list[ExerciseTemplate]:
@@ -121,6 +122,7 @@ def load_library(top: Path, seeds: Sequence[int] = LINT_SEEDS) -> Library:
             library.errors.append(str(exc))
         else:
             if facts is not None:
+                library.facts = facts
                 library.errors += unknown_covers(facts, library.templates)
     return library
 
@@ -420,7 +422,7 @@ def instantiate(template: ExerciseTemplate, seed: int) -> Exercise:
                 args["question"] = question
             checks.append(Check(kind=c["kind"], args=args, id=str(c.get("id", c["kind"])),
                                 message=_text(c["message"]) if "message" in c else None, hint=c.get("hint"),
-                                engines=tuple(c.get("engines", ()))))
+                                engines=tuple(c.get("engines", ())), weight=c.get("weight")))
         return Exercise(
             id=template.id, pack=template.pack, topic=template.topic, kind=body["kind"],
             title=_text(body["title"]), prompt=_text(body["prompt"]), setup=_setup(body.get("setup", {})),

@@ -46,6 +46,7 @@ class Check:
     message: Text | None = None  # replaces the kind's own reason when the check fails
     hint: int | None = None  # the hint (0-based) worth showing when it fails
     engines: tuple[str, ...] = ()  # only graded under these engines (empty: all)
+    weight: float | None = None  # its share of an exam task's score (None: the default for its kind)
 
 
 @dataclass(frozen=True)

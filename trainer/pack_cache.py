@@ -30,7 +30,7 @@ def code_files(roots: Sequence[Path] = CODE_ROOTS) -> list[Path]:
 
 
 def _fingerprint(top: Path, seeds: Sequence[int], roots: Sequence[Path]) -> tuple[object, ...]:
-    files = sorted(top.rglob("*.yaml")) if top.is_dir() else [top]
+    files = sorted([*top.rglob("*.yaml"), *top.glob("*.tsv")]) if top.is_dir() else [top]
     stats = []
     for path in [*files, *code_files(roots)]:
         st = path.stat()

@@ -1,4 +1,5 @@
-"""The learner's progress: attempts, best results and the last exercise, in SQLite in the user data directory.
+"""The learner's progress: attempts, best results, the last exercise and mock exams, in SQLite in the user data
+directory.
 
 This module owns the progress file: its schema and migrations, its transactions, and what happens when it is
 damaged (moved aside with a one-line warning, never deleted). Everything else reads it through ``Progress``.
@@ -49,6 +50,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             MAX(solution_seen) AS solution_seen, MAX(skipped) AND NOT MAX(passed) AS skipped
             FROM attempt GROUP BY exercise""",
     ),
+    (
+        # A mock exam: its paper (JSON: the tasks in order), the seconds it has left (kept as it runs, so a
+        # killed trainer resumes with the time that was left), and its score once handed in.
+        """CREATE TABLE exam (
+            id INTEGER PRIMARY KEY,
+            seed INTEGER NOT NULL, minutes INTEGER NOT NULL, chapter INTEGER,
+            paper TEXT NOT NULL, started REAL NOT NULL, time_left REAL NOT NULL,
+            finished REAL, score REAL)""",
+        # A task's latest result: saved each time the learner leaves it, so no finished task is lost.
+        """CREATE TABLE exam_task (
+            exam INTEGER NOT NULL REFERENCES exam (id), number INTEGER NOT NULL,
+            exercise TEXT NOT NULL, seed INTEGER NOT NULL,
+            earned REAL NOT NULL, possible REAL NOT NULL,
+            passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+            keys TEXT NOT NULL, key_count INTEGER NOT NULL, answer TEXT,
+            checks TEXT NOT NULL, recording TEXT, seconds REAL NOT NULL,
+            PRIMARY KEY (exam, number))""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -83,6 +102,40 @@ class AttemptRecord:
     hints_used: int
     solution_seen: bool
     skipped: bool = False
+
+
+@dataclass(frozen=True)
+class ExamRecord:
+    """One mock exam as stored: ``paper`` is JSON (the tasks in order), ``finished`` None while it runs."""
+
+    id: int
+    seed: int
+    minutes: int
+    chapter: int | None
+    paper: str
+    started: float
+    time_left: float
+    finished: float | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class ExamTaskRecord:
+    """A task's latest result in an exam: its score, what the learner typed or answered, each check (JSON)."""
+
+    exam: int
+    number: int
+    exercise: str
+    seed: int
+    earned: float
+    possible: float
+    passed: bool
+    keys: str  # key notation
+    key_count: int
+    answer: str | None
+    checks: str  # JSON: [{"id", "kind", "passed", "weight", "reason": {"en", "ko"} | null}]
+    recording: str | None  # a file name in the recordings directory
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -165,6 +218,55 @@ class Progress:
         rows = self._query(f"SELECT {_COLUMNS} FROM attempt {where} ORDER BY started, id", args)
         return [AttemptRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8], bool(r[9]), bool(r[10]))
                 for r in rows]
+
+    # -- mock exams ----------------------------------------------------------------------------
+    def begin_exam(self, seed: int, minutes: int, chapter: int | None, paper: str, started: float) -> int:
+        """A new exam with all its time left; its id (0 when the file is read-only: nothing is kept)."""
+        if not self.writable:
+            return 0
+        with self._transaction():
+            cursor = self._conn.execute(
+                "INSERT INTO exam (seed, minutes, chapter, paper, started, time_left) VALUES (?, ?, ?, ?, ?, ?)",
+                (seed, minutes, chapter, paper, started, minutes * 60.0))
+        return int(cursor.lastrowid or 0)
+
+    def save_exam_task(self, task: ExamTaskRecord, time_left: float) -> None:
+        """Keep ``task``'s result (replacing the one before) and the exam's time left, in one transaction."""
+        if not self.writable:
+            return
+        with self._transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO exam_task (exam, number, exercise, seed, earned, possible, passed, keys, "
+                "key_count, answer, checks, recording, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (task.exam, task.number, task.exercise, task.seed, task.earned, task.possible, int(task.passed),
+                 task.keys, task.key_count, task.answer, task.checks, task.recording, task.seconds))
+            self._conn.execute("UPDATE exam SET time_left = ? WHERE id = ?", (max(time_left, 0.0), task.exam))
+
+    def exam_time_left(self, exam: int, time_left: float) -> None:
+        if not self.writable:
+            return
+        with self._transaction():
+            self._conn.execute("UPDATE exam SET time_left = ? WHERE id = ? AND finished IS NULL",
+                               (max(time_left, 0.0), exam))
+
+    def finish_exam(self, exam: int, score: float | None, time_left: float, finished: float) -> None:
+        """Hand the exam in (``score`` None: set aside unscored, e.g. its paper could not be read)."""
+        if not self.writable:
+            return
+        with self._transaction():
+            self._conn.execute("UPDATE exam SET finished = ?, score = ?, time_left = ? WHERE id = ?",
+                               (finished, score, max(time_left, 0.0), exam))
+
+    def exams(self) -> list[ExamRecord]:
+        """Every exam, the first begun first."""
+        rows = self._query("SELECT id, seed, minutes, chapter, paper, started, time_left, finished, score "
+                           "FROM exam ORDER BY started, id")
+        return [ExamRecord(*r) for r in rows]
+
+    def exam_tasks(self, exam: int) -> dict[int, ExamTaskRecord]:
+        rows = self._query("SELECT exam, number, exercise, seed, earned, possible, passed, keys, key_count, answer, "
+                           "checks, recording, seconds FROM exam_task WHERE exam = ? ORDER BY number", (exam,))
+        return {r[1]: ExamTaskRecord(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *r[7:]) for r in rows}
 
     def set_last(self, exercise: str) -> None:
         if not self.writable:

@@ -1,9 +1,9 @@
 """The REPL a student lands in: `trainer` with no arguments.
 
 A prompt_toolkit prompt with completion of commands, exercise ids and topics, history across runs,
-and a table of commands (`list`, `start`, `next`, `continue`, `hint`, `solution`, `reset`, `skip`,
-`stats`, `lang`, `doctor`, `help`, `quit`). Drills open the full-screen drill screen; what they
-leave is recorded in the progress store.
+and a table of commands (`list`, `start`, `next`, `review`, `exam`, `summary`, `continue`, `hint`,
+`solution`, `reset`, `skip`, `replay`, `stats`, `lang`, `doctor`, `help`, `quit`). Drills open the
+full-screen drill screen; what they leave is recorded in the progress store.
 
     repl = Repl(library, progress, engines, lang="ko", data_dir=path)
     repl.run()                                  # until quit or Ctrl-D
@@ -29,9 +29,13 @@ from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
 from trainer import recording
+from trainer.batch import read_text
 from trainer.doctor import report
 from trainer.drill_screen import DrillOutcome, DrillScreen
 from trainer.errors import TrainerError
+from trainer.exam import ExamContext, ExamRun, repl_options, review, show_report
+from trainer.exam_report import history_lines
+from trainer.exam_text import exam_say
 from trainer.loader import Library, instantiate
 from trainer.model import ANSWERED_KINDS, Exercise, ExerciseTemplate
 from trainer.progress import AttemptRecord, Best, Progress
@@ -95,7 +99,8 @@ class Repl:
             input=input, output=output, complete_while_typing=False)
         self.commands: dict[str, Callable[[list[str]], bool]] = {
             "list": self.cmd_list, "start": self.cmd_start, "next": self.cmd_next, "review": self.cmd_review,
-            "summary": self.cmd_summary, "continue": self.cmd_continue,
+            "summary": self.cmd_summary, "exam": self.cmd_exam, "replay": self.cmd_replay,
+            "continue": self.cmd_continue,
             "hint": self.cmd_hint, "solution": self.cmd_solution, "reset": self.cmd_reset, "skip": self.cmd_skip,
             "stats": self.cmd_stats, "lang": self.cmd_lang, "doctor": self.cmd_doctor, "help": self.cmd_help,
             "quit": self.cmd_quit,
@@ -444,6 +449,61 @@ class Repl:
             self.say(line)
         today, week = due_counts(self._cards(), self.today())
         self.say(say("reviews_due", self.lang, today=today, week=week))
+        for line in history_lines(self.progress.exams(), self.lang):
+            self.say(line)
+        return True
+
+    # -- exams -----------------------------------------------------------------------------------
+    def exam_context(self) -> ExamContext:
+        def on_screen(screen: DrillScreen | None) -> None:
+            self.screen = screen
+            self._started_at = time.monotonic()
+
+        return ExamContext(self.library, self.progress, self.engines, self.lang, self.recordings, self.out,
+                           self.say, clock=self.clock, input=self.input, output=self.output, on_screen=on_screen,
+                           on_progress=self._start_step)
+
+    def cmd_exam(self, args: list[str]) -> bool:
+        """`exam [options]`: a mock exam (or the one in progress, resumed); `exam review [N]`: an exam's review."""
+        context = self.exam_context()
+        if args[:1] == ["review"]:
+            done = [r for r in self.progress.exams() if r.finished is not None]
+            wanted = args[1] if len(args) > 1 else (str(done[-1].id) if done else "")
+            found = next((r for r in done if str(r.id) == wanted), None)
+            if found is None:
+                self.say(exam_say("no_exam", self.lang, id=wanted or "?"))
+                return True
+            results = self.progress.exam_tasks(found.id)
+            show_report(context, found, results)
+            review(context, found, results, prompt=self._plain_prompt)
+            return True
+        run = ExamRun.begin(context, repl_options(args), asked=bool(args))
+        finished = run.run()
+        self._steps_shown = 0
+        if finished is not None:
+            show_report(context, finished, run.results())
+            review(context, finished, run.results(), prompt=self._plain_prompt)
+        return True
+
+    def _plain_prompt(self, message: str) -> str:
+        """A line read without the REPL's history and completion (the exam's review)."""
+        return PromptSession[str](input=self.input, output=self.output).prompt(message)
+
+    def cmd_replay(self, args: list[str]) -> bool:
+        if len(args) not in (1, 2) or not args[0].isdigit():
+            self.say(say("usage", self.lang, usage=HELP["replay"][0]))
+            return True
+        path = self.recordings / f"{int(args[0])}.cast"
+        if not path.is_file():
+            self.say(say("no_recording", self.lang, n=args[0]))
+            return True
+        try:
+            speed = float(args[1]) if len(args) == 2 else 1.0
+        except ValueError:
+            speed = 1.0
+        _header, events = recording.parse(read_text(path), str(path))
+        recording.play(events, self.out, speed)
+        print("\x1b[0m", file=self.out, flush=True)
         return True
 
     def cmd_lang(self, args: list[str]) -> bool:

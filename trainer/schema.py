@@ -130,6 +130,9 @@ def _check_schema(per_kind: bool = True) -> dict[str, Any]:
     loader checks arguments against the check table itself, with clearer messages and ~3x faster)."""
     common = {"kind": {"enum": sorted(CHECKS)}, "id": {"type": "string"}, "message": _TEXT,
               "hint": {"type": "integer", "minimum": 0},
+              "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": 100,
+                         "description": "Its share of an exam task's score (default: 2 for a result, 1 for a "
+                                        "method check)."},
               "engines": {"type": "array", "items": {"enum": list(ENGINES)},
                           "description": "Grade this check only under these engines (nvi and vim differ)."}}
     variants = []

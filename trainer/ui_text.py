@@ -123,6 +123,7 @@ UI: dict[str, Text] = {
                             "시도 {n}번으로 녹화했습니다. `trainer replay {n}`로 다시 볼 수 있습니다."),
     "no_topic": Text("No topic or pack {name!r}. `list` shows them all.",
                      "{name!r} 주제나 팩이 없습니다. 전체 목록은 `list`로 보세요."),
+    "no_recording": Text("Attempt {n} has no recording.", "{n}번 시도에는 녹화가 없습니다."),
     "reviews_due": Text("Reviews due: {today} today, {week} this week.",
                         "복습 예정: 오늘 {today}개, 이번 주 {week}개."),
 }
@@ -138,12 +139,19 @@ HELP: dict[str, tuple[str, Text]] = {
                                       "요약: 주제의 연습과 문제를 한 화면에")),
     "review": ("review", Text("start the drill most overdue for review, in a new variant",
                               "복습할 때가 가장 많이 지난 연습을 새 변형으로 시작")),
+    "exam": ("exam [--minutes M] [--tasks N] [--chapter chN] [--seed S]",
+             Text("a timed mock midterm (60 minutes, 12 tasks), or the one in progress; `exam review [N]` goes "
+                  "over an exam again", "시간 제한 모의 중간고사 (60분, 12문항), 또는 진행 중인 시험 이어 하기. "
+                  "`exam review [N]`으로 다시 검토")),
+    "replay": ("replay ATTEMPT [SPEED]", Text("play an attempt's recording here, SPEED times faster",
+                                              "시도의 녹화를 여기서 재생 (SPEED배 빠르게)")),
     "continue": ("continue", Text("go back to the last drill", "마지막 연습으로 돌아가기")),
     "hint": ("hint", Text("the next hint for the current drill", "현재 연습의 다음 힌트")),
     "solution": ("solution", Text("the reference solution, after a failed check", "확인 실패 후 풀이 보기")),
     "reset": ("reset", Text("start the current drill again from scratch", "현재 연습을 처음부터 다시")),
     "skip": ("skip", Text("skip the current drill", "현재 연습 건너뛰기")),
-    "stats": ("stats", Text("completion per chapter and topic, and your streak", "장과 주제별 완료율, 연속 학습 일수")),
+    "stats": ("stats", Text("completion per chapter and topic, your streak, reviews due and exam scores",
+                            "장과 주제별 완료율, 연속 학습 일수, 복습 예정, 시험 점수")),
     "lang": ("lang ko|en", Text("switch the language", "언어 바꾸기")),
     "doctor": ("doctor", Text("which shell, vi and isolation the drills use", "연습에 쓰이는 셸, vi, 격리 방식")),
     "help": ("help [command]", Text("this list, or one command", "이 목록, 또는 명령 하나의 설명")),
