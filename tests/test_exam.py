@@ -162,12 +162,12 @@ def test_the_score_the_report_and_a_task_not_answered() -> None:
     lines = report_lines(record, paper, results, set(), titles, "en")
     text = "\n".join(lines)
     assert lines[0] == "Exam 3 (seed 9): 62.5 of 100 · 4 tasks · 50:00 used of 60:00"
-    assert "ch1 servers, cloud, the AIX shell and vi  2 tasks  75%" in text
-    assert "ch3 Service, Namespace and DNS" in text and "1 task  0%" in text
-    assert "services (Services)  2 tasks  50%" in text and re.search(r"^  vi +1 task  50%$", text, re.M)
+    assert "ch1 servers, cloud, the AIX shell and vi   75%  (2 tasks)" in text
+    assert re.search(r"^  ch3 Service, Namespace and DNS +  0%  \(1 task\)$", text, re.M)
+    assert "services (Services)   50%  (2 tasks)" in text and re.search(r"^  vi +50%  \(1 task\)$", text, re.M)
     assert "Weakest: vi." in text  # the first of the weakest, in the paper's order
     ko = "\n".join(report_lines(record, paper, results, set(), titles, "ko"))
-    assert "100점 만점에 62.5점" in ko and "services (서비스)  2문항  50%" in ko
+    assert "100점 만점에 62.5점" in ko and "services (서비스)   50%  (2문항)" in ko
 
 
 # -- stored results -------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_a_mock_midterm_in_the_repl_from_first_task_to_the_review_the_next_day(h
     assert "`replay` plays your session." in review_2 and "Solution: " in review_2
     review_3 = text[text.index("Task 3/3"):]
     assert f"Your answer: {third.wrong[0].answer}" in review_3 and "✗ " in review_3
-    assert f"Solution: {third.question.correct_answer()}" in review_3
+    assert f"Solution: {third.question.correct_answer()} ({third.question.correct_answer('en')})" in review_3
     assert f"#1 2026-11-25 {score:g}/100 (3 tasks, ch1)" in text
     # the exam's tasks are attempts: the missed ones come back in review the next day
     assert {(a.exercise, a.passed) for a in attempts} >= {(first.id, False), (second.id, True), (third.id, False)}

@@ -361,7 +361,7 @@ class ExamRun:
     def _hand_in(self) -> ExamRecord:
         live = [n for n, s in self.states.items() if s.drill is not None]
         if live:
-            self.context.say(exam_say("grading", self.context.lang, n=len(live)))
+            self.context.say(exam_say("grading", self.context.lang))
         for number in live:
             self._save(number)
         score = exam_score(self.paper, self.results(), self.not_scored())
@@ -427,7 +427,11 @@ def task_review(context: ExamContext, record: ExamRecord, results: Mapping[int, 
     else:
         solution = ex.solution.keys_for(context.engines.engine_for(ex.kind)) if _engine_known(context, ex) \
             else ex.solution.keys_for("*")
-    lines.append(exam_say("review_solution", lang, solution=solution))
+    words = ex.question.correct_answer(lang) if ex.question is not None else None
+    if words and words != solution:
+        lines.append(exam_say("review_solution_words", lang, solution=solution, words=words))
+    else:
+        lines.append(exam_say("review_solution", lang, solution=solution))
     if ex.explanation is not None:
         lines.append(exam_say("review_explanation", lang, text=ex.explanation.get(lang).strip()))
     if stored is not None and stored.recording and (context.recordings / stored.recording).is_file():

@@ -66,8 +66,8 @@ def report_lines(record: ExamRecord, paper: Paper, results: Mapping[int, ExamTas
         width = max((len(name) for name in members), default=10)
         for name, tasks in members.items():
             share = sum(fraction(t, results) for t in tasks) / len(tasks)
-            lines.append(f"  {name:{width}}  " + exam_say("report_row", lang, name="", tasks=len(tasks),
-                                                          score=_percent(share)).strip())
+            lines.append(f"  {name:{width}}  " + exam_say("report_row", lang, tasks=len(tasks),
+                                                          score=f"{_percent(share):>3}"))
             if heading == "report_topic" and (weakest is None or share < weakest[0]):
                 weakest = (share, name)
     skipped = [t.exercise for t in paper.tasks if t.number in not_scored]

@@ -2,8 +2,8 @@
 
 >>> exam_say("bar_left", "en", left=clock_text(754.2))
 '⏱ 12:35 left'
->>> exam_say("report_row", "en", name="vi", tasks=1, score=50)
-'vi  1 task  50%'
+>>> exam_say("report_row", "en", tasks=1, score=50)
+'50%  (1 task)'
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ EXAM: dict[str, Text] = {
     "time_up": Text("Time is up: the exam is handed in as it stands.", "시간이 다 되었습니다. 지금 상태로 제출합니다."),
     "cannot_run": Text("Task {n} cannot run on this machine ({why}); it is not scored.",
                        "문항 {n:은} 이 컴퓨터에서 실행할 수 없어 채점하지 않습니다 ({why})."),
-    "grading": Text("Grading the tasks still open ({n}) ...", "열려 있는 문항 채점 중 ({n}) ..."),
+    "grading": Text("Grading every task as it stands ...", "모든 문항을 지금 상태로 채점하는 중 ..."),
     "read_only": Text("The progress file is read-only: this exam runs, but nothing of it is saved.",
                       "진행 상황 파일이 읽기 전용이라 이 시험은 저장되지 않습니다."),
     # the report
@@ -71,7 +71,7 @@ EXAM: dict[str, Text] = {
                         "시험 {id} (시드 {seed}): 100점 만점에 {score}점 · {tasks}문항 · {minutes}:00 중 {used} 사용"),
     "report_chapter": Text("By chapter", "장별"),
     "report_topic": Text("By topic", "주제별"),
-    "report_row": Text("{name}  {tasks} tasks  {score}%", "{name}  {tasks}문항  {score}%"),
+    "report_row": Text("{score}%  ({tasks} tasks)", "{score}%  ({tasks}문항)"),
     "report_weakest": Text("Weakest: {name}. The tasks you missed are in `review` from tomorrow.",
                            "가장 약한 곳: {name}. 틀린 문항은 내일부터 `review`에 나옵니다."),
     "report_all": Text("Every task fully right.", "모든 문항을 완전히 맞혔습니다."),
@@ -88,6 +88,7 @@ EXAM: dict[str, Text] = {
     "review_keys": Text("Your keys ({count}): {keys}", "입력한 키 ({count}개): {keys}"),
     "review_answer": Text("Your answer: {answer}", "답: {answer}"),
     "review_solution": Text("Solution: {solution}", "풀이: {solution}"),
+    "review_solution_words": Text("Solution: {solution} ({words})", "풀이: {solution} ({words})"),
     "review_explanation": Text("Why: {text}", "설명: {text}"),
     "review_replay": Text("`replay` plays your session.", "`replay`로 풀이 과정을 다시 볼 수 있습니다."),
     "review_no_recording": Text("This task has no recording.", "이 문항에는 녹화가 없습니다."),
