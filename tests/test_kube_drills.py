@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import needs
+from conftest import PACKS, kubectl_binary, needs
 from sandbox.kube.cluster import Cluster
 from sandbox.kube.guard import refusal
 from trainer.errors import TrainerError
@@ -204,3 +204,28 @@ def test_a_failing_setup_command_is_named(library: Library) -> None:
     setup = Setup(commands=("true", "kubectl get pod missing", "touch never"))
     with pytest.raises(TrainerError, match=r"setup command failed \(1\): kubectl get pod missing: .*not found"):
         Drill(dataclasses.replace(base, setup=setup), Engines.detect("ksh93", "nvi"))
+
+
+def test_hollow_nodes_skip_the_drills_that_need_containers(tmp_path: Path) -> None:
+    """A cluster whose every node reports a fake runtime (kubemark's hollow nodes) runs no containers: drills
+    marked `requires: [containers]` are skipped there with the reason; a practice cluster's nodes run them."""
+    from trainer.kube_target import runs_containers
+
+    fake = tmp_path / "kubectl"
+    config = tmp_path / "config"
+    config.write_text("apiVersion: v1\nkind: Config\n")
+    for printed, code, want in [("fakeRuntime://0.1.0 fakeRuntime://0.1.0", 0, False),
+                                ("fakeRuntime://0.1.0 containerd://2.1.0", 0, True), ("", 1, True)]:
+        fake.write_text(f"#!/bin/sh\necho '{printed}'\nexit {code}\n")
+        fake.chmod(0o755)
+        assert runs_containers(config, str(fake)) is want, printed
+    learners = Cluster().start()
+    try:
+        assert runs_containers(learners.write_kubeconfig(tmp_path / "practice"), str(kubectl_binary())) is True
+    finally:
+        learners.stop()
+    job = instantiate(load_library(PACKS, (0,)).template("kube-job-create"), 0)
+    assert "containers" in job.requires
+    hollow = Engines.detect(kube=KubeSpec(kubeconfig=config, containers=False))
+    assert "no container runtime (hollow nodes)" in (hollow.unmet(job) or "")
+    assert Engines.detect(kube=KubeSpec(kubeconfig=config)).unmet(job) is None

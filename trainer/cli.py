@@ -135,7 +135,14 @@ def _engines(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> 
     isolation = Isolation.PLAIN if args.no_bwrap else None
     kubeconfig = args.kubeconfig or ((env or {}).get("TRAINER_KUBECONFIG") or None)
     speed = VERIFY_SPEED if args.command == "verify" else 1.0
-    kube = KubeSpec(kubeconfig=Path(kubeconfig).expanduser() if kubeconfig else None, speed=speed)
+    path = Path(kubeconfig).expanduser() if kubeconfig else None
+    containers = True
+    if path is not None and path.is_file():
+        from sandbox.kubectl import find_kubectl
+        from trainer.kube_target import runs_containers
+
+        containers = runs_containers(path, find_kubectl(None))
+    kube = KubeSpec(kubeconfig=path, speed=speed, containers=containers)
     return Engines.detect(shell, getattr(args, "editor", None), isolation, kube)
 
 

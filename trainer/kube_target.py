@@ -176,6 +176,10 @@ def _kubeconfig(server: str, namespace: str) -> str:
     }, indent=2) + "\n"
 
 
+#: The longest a check waits for a pod that says it is Ready to say it is Running as well.
+SETTLE_S = 5.0
+
+
 class PracticeTarget:
     """A practice cluster of the drill's own, in this process, on a clock ``speed`` times real time."""
 
@@ -213,6 +217,9 @@ class PracticeTarget:
         if key == REQUESTS_KEY:
             return [r.as_dict() for r in self.cluster.requests.since(self._mark)]
         return self.client.read(key)
+
+    def settle(self) -> None:
+        """Nothing to wait for: the practice cluster's pods are never Ready before they run."""
 
     def mark_requests(self) -> None:
         """The learner starts now: ``read(REQUESTS_KEY)`` returns what the cluster received after this."""
@@ -273,6 +280,25 @@ class RealTarget:
             return [r.as_dict() for r in self.guard.requests.since(self._mark)]
         return self.client.read(key)
 
+    def settle(self, timeout: float = SETTLE_S) -> None:
+        """Before the checks read, wait (a little) for what a real cluster settles in milliseconds: a workload
+        whose controller has not yet observed its last change (annotating a Deployment bumps its generation),
+        and a pod that reports Ready but is still Pending (hollow kubelets say so for a moment, and `kubectl
+        wait --for=condition=Ready` returns then; real ones never do)."""
+        deadline = time.monotonic() + timeout
+        paths = [f"/api/v1/namespaces/{self.namespace}/pods",
+                 *(f"/apis/apps/v1/namespaces/{self.namespace}/{plural}"
+                   for plural in ("deployments", "replicasets", "daemonsets", "statefulsets"))]
+        while time.monotonic() < deadline:
+            unsettled = False
+            for path in paths:
+                status, body = self.client.request("GET", path)
+                items = body.get("items", []) if status == 200 and isinstance(body, dict) else []
+                unsettled = unsettled or any(_ready_but_pending(i) or _unobserved(i) for i in items)
+            if not unsettled:
+                return
+            time.sleep(0.1)
+
     @contextlib.contextmanager
     def setting_up(self) -> Iterator[None]:
         """The learner's cluster keeps its own time."""
@@ -290,6 +316,9 @@ class RealTarget:
     def close(self) -> None:
         try:
             with contextlib.suppress(TrainerError):  # an unreachable cluster still gets its proxy stopped
+                # Services first, and waited for: the node ports they hold are the whole cluster's, and the
+                # next drill may ask for the same one while the namespace is still terminating.
+                self.client.request("DELETE", f"/api/v1/namespaces/{self.namespace}/services")
                 self.client.request("DELETE", f"/api/v1/namespaces/{self.namespace}",
                                     query="propagationPolicy=Background")
         finally:
@@ -299,3 +328,30 @@ class RealTarget:
                 self._proxy.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self._proxy.kill()
+
+
+def _ready_but_pending(pod: Any) -> bool:
+    status = pod.get("status") or {} if isinstance(pod, dict) else {}
+    ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in status.get("conditions") or []
+                if isinstance(c, dict))
+    return ready and status.get("phase") == "Pending"
+
+
+def _unobserved(obj: Any) -> bool:
+    """An object whose controller (or kubelet) has not seen its latest generation yet."""
+    if not isinstance(obj, dict) or "observedGeneration" not in (obj.get("status") or {}):
+        return False
+    return int(obj["status"]["observedGeneration"]) < int((obj.get("metadata") or {}).get("generation", 0))
+
+
+def runs_containers(kubeconfig: Path, kubectl: str) -> bool:
+    """Whether the cluster's nodes run containers: False only when every node reports a fake runtime
+    (kubemark's hollow nodes, as in a test control plane); True when it cannot tell (no right to list nodes)."""
+    try:
+        done = subprocess.run([kubectl, f"--kubeconfig={kubeconfig}", "get", "nodes", "-o",
+                               "jsonpath={.items[*].status.nodeInfo.containerRuntimeVersion}"],
+                              capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    runtimes = done.stdout.split()
+    return done.returncode != 0 or not runtimes or not all(r.startswith("fakeRuntime://") for r in runtimes)

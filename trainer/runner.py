@@ -57,6 +57,7 @@ class KubeSpec:
     kubeconfig: Path | None = None  # the learner's cluster; None: the practice cluster
     speed: float = 1.0
     kubectl: str | None = None  # None: the kubectl installed with the trainer, else the one on PATH
+    containers: bool = True  # the cluster's nodes run containers (False: hollow kubemark nodes, no runtime)
 
     def target(self) -> PracticeTarget | RealTarget:
         if self.kubeconfig is None:
@@ -104,6 +105,9 @@ class Engines:
         if "practice-cluster" in exercise.requires and self.kube.kubeconfig is not None:
             return ("needs what only the practice cluster offers (cluster-scoped writes, its known nodes), so it "
                     "runs only on the practice cluster (start the trainer without --kubeconfig)")
+        if "containers" in exercise.requires and not self.kube.containers:
+            return ("needs nodes that run containers (they exit, fail, print logs), and this cluster's nodes have "
+                    "no container runtime (hollow nodes)")
         return None
 
     def engine_for(self, kind: str) -> str:
@@ -240,6 +244,7 @@ class Drill:
         cluster: dict[str, Any] = {}
         namespace = self.target.namespace if self.target else ""
         if self.target is not None:
+            self.target.settle()
             for check in self.exercise.checks:
                 for key in CHECKS[check.kind].cluster_reads(check.args, namespace):
                     if key not in cluster:

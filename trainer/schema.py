@@ -174,10 +174,12 @@ def exercise_schema(per_kind: bool = True) -> dict[str, Any]:
                     "description": "The reference solution's key count (a template may compute it; "
                                    "`solution` counts the solution's keys)."},
             "engines": {"type": "array", "items": {"enum": list(ENGINES)}},
-            "requires": {"type": "array", "items": {"enum": ["bwrap", "practice-cluster"]},
+            "requires": {"type": "array", "items": {"enum": ["bwrap", "practice-cluster", "containers"]},
                          "description": "What the drill cannot do without (bwrap: the sandbox's own /etc, "
                                         "so that ls -l and id show student and staff; practice-cluster: "
-                                        "cluster-scoped writes, not done on a learner's own cluster)."},
+                                        "cluster-scoped writes, not done on a learner's own cluster; "
+                                        "containers: nodes that run containers, which exit, fail, print "
+                                        "logs and fail to pull, unlike hollow (kubemark) nodes)."},
         },
     }
 
