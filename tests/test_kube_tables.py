@@ -257,7 +257,7 @@ def test_configmaps_secrets_serviceaccounts_leases_namespaces() -> None:
     assert row(RESOURCES["configmaps"], cm, NOW) == ["cfg", 3, "5m"]
     secret = {"metadata": meta("tls"), "type": "kubernetes.io/tls", "data": {"tls.crt": "", "tls.key": ""}}
     assert row(RESOURCES["secrets"], secret, NOW) == ["tls", "kubernetes.io/tls", 2, "5m"]
-    assert row(RESOURCES["serviceaccounts"], {"metadata": meta("default")}, NOW) == ["default", 0, "5m"]
+    assert row(RESOURCES["serviceaccounts"], {"metadata": meta("default")}, NOW) == ["default", "5m"]
     lease = {"metadata": meta("lock"), "spec": {"holderIdentity": "node-1"}}
     assert row(RESOURCES["leases"], lease, NOW) == ["lock", "node-1", "5m"]
     ns = {"metadata": {"name": "dev", "creationTimestamp": ago(7200)}, "status": {"phase": "Terminating"}}
@@ -411,7 +411,7 @@ EXPECTED_COLUMNS = {
     "endpointslices": "Name AddressType Ports Endpoints Age",
     "configmaps": "Name Data Age",
     "secrets": "Name Type Data Age",
-    "serviceaccounts": "Name Secrets Age",
+    "serviceaccounts": "Name Age",
     "events": "Last_Seen Type Reason Object *Subobject *Source Message *First_Seen *Count *Name",
     "persistentvolumeclaims": "Name Status Volume Capacity Access_Modes StorageClass VolumeAttributesClass Age "
                               "*VolumeMode",

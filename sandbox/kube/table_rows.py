@@ -217,7 +217,7 @@ def secret_cells(obj: dict[str, Any], now: float) -> Cells:
 
 
 def serviceaccount_cells(obj: dict[str, Any], now: float) -> Cells:
-    return [_name(obj), len(as_list(obj.get("secrets"))), _age(obj, now)]
+    return [_name(obj), _age(obj, now)]
 
 
 def lease_cells(obj: dict[str, Any], now: float) -> Cells:

@@ -101,7 +101,7 @@ _COLUMNS: dict[str, tuple[_Column, ...]] = {
         ("Data", "string", (_CORE + "Secret", "data"), 0),
         _AGE,
     ),
-    "serviceaccounts": (_NAME, ("Secrets", "string", (_CORE + "ServiceAccount", "secrets"), 0), _AGE),
+    "serviceaccounts": (_NAME, _AGE),
     "events": (
         ("Last Seen", "string", (_CORE + "Event", "lastTimestamp"), 0),
         ("Type", "string", (_CORE + "Event", "type"), 0),
