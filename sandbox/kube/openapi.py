@@ -2,8 +2,9 @@
 
 kubectl reads them for ``explain``, to decide whether the server validates fields itself
 (``apply``, ``create -f``, ``replace``, ``edit``) and for client-side apply merge keys. Each
-group-version document carries the schemas of ``definitions.py`` in OpenAPI 3.0 form and the
-REST paths of the resources in ``resources.py``; documents are built on first use and cached.
+group-version document carries the schemas of ``definitions.py`` in OpenAPI 3.0 form (with the enum
+values of ``data/openapi_enums.json``, taken from a real apiserver) and the REST paths of the resources in
+``resources.py``; documents are built on first use and cached.
 
 >>> import json
 >>> entry = json.loads(index())["paths"]["apis/apps/v1"]["serverRelativeURL"]
@@ -21,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from sandbox.kube import definitions as defs
@@ -96,12 +98,25 @@ _DESCRIPTIONS = {
 }
 
 
+@functools.cache
+def _enums() -> dict[str, dict[str, dict[str, Any]]]:
+    """The enum fields of the API types, as a real kube-apiserver documents them (tools/openapi_enums.py)."""
+    table: dict[str, dict[str, dict[str, Any]]] = json.loads(
+        (Path(__file__).parent / "data" / "openapi_enums.json").read_text(encoding="utf-8"))
+    return table
+
+
 def _component(name: str) -> dict[str, Any]:
     source = defs.definitions()[name]
     out: dict[str, Any] = _convert(source)
     if name in _DESCRIPTIONS and "description" not in out:
         out["description"] = _DESCRIPTIONS[name]
     props = out.get("properties", {})
+    for key, found in _enums().get(name, {}).items():  # what a real apiserver's documents say of enum fields
+        if isinstance(props.get(key), dict):
+            props[key]["enum"] = found["enum"]
+            if found.get("description"):
+                props[key]["description"] = found["description"]
     for key in ("apiVersion", "kind"):
         if isinstance(props.get(key), dict):
             # The schema file pins apiVersion/kind with an enum; the apiserver's documents do not.
