@@ -178,8 +178,9 @@ def test_kubectl_explain_deployment_strategy_recursive(server: str, tmp_path: Pa
     lines = out.rstrip("\n").splitlines()
     assert lines[:3] == ["GROUP:      apps", "KIND:       Deployment", "VERSION:    v1"]
     assert "FIELD: strategy <DeploymentStrategy>" in lines
-    assert lines[-4:] == ["  rollingUpdate\t<RollingUpdateDeployment>", "    maxSurge\t<IntOrString>",
-                          "    maxUnavailable\t<IntOrString>", "  type\t<string>"]
+    assert lines[-5:] == ["  rollingUpdate\t<RollingUpdateDeployment>", "    maxSurge\t<IntOrString>",
+                          "    maxUnavailable\t<IntOrString>", "  type\t<string>",
+                          "  enum: Recreate, RollingUpdate"]  # as a real apiserver's documents have it
     top = run(server, tmp_path, "explain", "deployments").splitlines()
     assert "  spec\t<DeploymentSpec>" in top
     limits = run(server, tmp_path, "explain", "pod.spec.containers.resources").splitlines()
