@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from sandbox.kube import discovery
 from sandbox.kube.admission import Allocator, admit_job, admit_service
@@ -26,7 +27,18 @@ from sandbox.kube.errors import ApiError
 from sandbox.kube.resources import RESOURCES, Resource, lookup
 from sandbox.kube.selectors import parse_field_selector, parse_label_selector
 from sandbox.kube.store import Obj
-from sandbox.kube.wire import JSON, Request, Response, Target, decode_body, is_table, manager_of, warning_header
+from sandbox.kube.wire import (
+    JSON,
+    Request,
+    Response,
+    Target,
+    check_body_type,
+    decode_body,
+    is_table,
+    manager_of,
+    query_dry_run,
+    warning_header,
+)
 
 if TYPE_CHECKING:
     from sandbox.kube.cluster import Cluster
@@ -36,6 +48,12 @@ SERVER_VERSION = {
     "minCompatibilityMinor": "36", "gitVersion": "v1.37.0", "gitCommit": "practice", "gitTreeState": "clean",
     "buildDate": "2026-08-01T00:00:00Z", "goVersion": "go1.25.0", "compiler": "gc", "platform": "linux/amd64",
 }
+#: ``/openapi/v2`` as protobuf: an empty document. kubectl reads it when a manifest's kind is not in
+#: ``/openapi/v3`` and then reports the kind as unknown ("no matches for kind ..."), as against a real
+#: server; the schemas themselves are served in v3.
+OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+OPENAPI_V2_JSON = {"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.37.0"}, "paths": {},
+                   "definitions": {}}
 OWNED_METADATA = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields",
                   "deletionGracePeriodSeconds")
 
@@ -77,7 +95,11 @@ class Api:
             return Response.json(ApiError.bad_request("the request nests too deeply").status(), 400)
 
     def _route(self, req: Request) -> Response:
-        parts = [p for p in req.path.split("/") if p]
+        parts = unquote(req.path).split("/")[1:]
+        if parts and parts[-1] == "":  # one trailing slash is the same path; an empty segment is no path
+            parts.pop()
+        if "" in parts:
+            raise ApiError(404, "the server could not find the requested resource", details={})
         match parts:
             case ["version"]:
                 return Response.json(SERVER_VERSION)
@@ -93,6 +115,10 @@ class Api:
                 return Response.json(discovery.api_group(group))
             case ["apis", group, version] if discovery.api_resource_list(group, version) is not None:
                 return Response.json(discovery.api_resource_list(group, version))
+            case ["openapi", "v2"]:
+                if "protobuf" in req.accept:
+                    return Response(200, b"", OPENAPI_V2_PROTOBUF)
+                return Response.json(OPENAPI_V2_JSON)
             case ["openapi", "v3"]:
                 from sandbox.kube import openapi
 
@@ -106,7 +132,8 @@ class Api:
                 return Response(200, document, JSON)
         target = self._target(parts)
         if target is None:
-            raise ApiError(404, "the server could not find the requested resource")
+            raise ApiError(404, "the server could not find the requested resource", details={})
+        _check_path_names(req, target)
         return self._resource(req, target)
 
     def _discovery_root(self, root: str, req: Request) -> Response:
@@ -152,7 +179,7 @@ class Api:
     def _resource(self, req: Request, t: Target) -> Response:
         r = t.resource
         ns = t.namespace if r.namespaced else ""
-        dry_run = req.query.get("dryRun") == "All"
+        dry_run = query_dry_run(req) if req.method in ("POST", "PUT", "PATCH") else False
         if t.name is None:
             if req.method == "GET":
                 if req.query.get("watch") in ("1", "true"):
@@ -165,7 +192,7 @@ class Api:
                     raise ApiError(404, "the server could not find the requested resource")
                 return self._create(req, r, ns or "", dry_run)
             if req.method == "DELETE":
-                return delete_collection(self, req, r, t.namespace, dry_run)
+                return delete_collection(self, req, r, t.namespace)
             raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
         name = t.name
         namespace = ns or ""
@@ -176,7 +203,7 @@ class Api:
 
             return log_response(self.cluster, req, namespace, name)
         if t.subresource == "eviction" and req.method == "POST":
-            delete_object(self, req, r, namespace, name, dry_run)
+            delete_object(self, req, r, namespace, name, eviction_options(req, dry_run))
             return Response.json({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}, 201)
         match req.method:
             case "GET":
@@ -197,7 +224,7 @@ class Api:
                 patched.headers += [warning_header(w) for w in dict.fromkeys(warnings)]
                 return patched
             case "DELETE":
-                return Response.json(delete_object(self, req, r, namespace, name, dry_run))
+                return Response.json(delete_object(self, req, r, namespace, name))
         raise ApiError(405, f"the server does not allow this method on the requested resource ({req.method})")
 
     def _table(self, req: Request, r: Resource, items: list[Obj], rv: str = "") -> dict[str, Any]:
@@ -207,6 +234,7 @@ class Api:
         return tables.table(r, items, self.cluster.clock.now(), include_object=include, resource_version=rv)
 
     def _list(self, req: Request, r: Resource, namespace: str | None) -> Response:
+        check_list_options(req)
         labels = parse_label_selector(req.query.get("labelSelector"))
         fields = parse_field_selector(req.query.get("fieldSelector"), r.plural)
         items, rv = self.store.list(
@@ -303,6 +331,7 @@ class Api:
         )
 
     def _create(self, req: Request, r: Resource, namespace: str, dry_run: bool) -> Response:
+        check_body_type(req)
         obj = self.check_envelope(r, decode_body(req), namespace)
         warnings = self.check_fields(req, r, obj)
         _strip_owned(obj["metadata"])
@@ -320,6 +349,7 @@ class Api:
         return response
 
     def _put(self, req: Request, r: Resource, namespace: str, name: str, sub: str | None, dry_run: bool) -> Response:
+        check_body_type(req)
         body = decode_body(req)
         old = self.store.get(r.plural, namespace, name)
         if sub == "scale":
@@ -372,6 +402,62 @@ class Api:
         new["spec"]["replicas"] = replicas
         stored = self.write_update(req, r, old, new, "scale", dry_run)
         return scale_of(r, stored)
+
+
+def _check_path_names(req: Request, t: Target) -> None:
+    """A name or namespace in the path that cannot be a key, answered as the apiserver answers it.
+
+    A name of ``.`` or ``..`` or with ``%`` is a 400; a namespace of ``.`` or ``..`` fails at the
+    storage key (a 500, without a reason) or, on a create, at the name check of the store.
+    """
+    for name in (t.name, t.namespace if t.resource.namespaced else None):
+        if name is None:
+            continue
+        if name in (".", ".."):
+            problem = f"may not be '{name}'"
+        elif "%" in name:
+            problem = "may not contain '%'"
+        else:
+            continue
+        if name == t.name:
+            raise ApiError.bad_request(f'Name parameter invalid: "{name}": {problem}')
+        if req.method == "POST" and t.name is None:
+            cause = f'invalid resource name "{name}": [{problem}]'
+            raise ApiError(500, f"Internal error occurred: {cause}", details={"causes": [{"message": cause}]})
+        key = f"/{t.resource.plural}/{name}" + (f"/{t.name}" if t.name else "")
+        raise ApiError(500, f'invalid key: "{key}"', reason="")
+
+
+def check_list_options(req: Request) -> None:
+    """The integer and resource-version parameters of a list or watch parse, or a 400 in Go's words."""
+    for key in ("limit", "timeoutSeconds"):
+        if key in req.query:
+            _go_int(req.query[key])
+    version = req.query.get("resourceVersion")
+    if version and not version.isdigit():
+        raise ApiError.bad_request(f'invalid resource version: resourceVersion: Invalid value: "{version}": '
+                                   f'strconv.ParseUint: parsing "{version}": invalid syntax')
+
+
+def _go_int(text: str) -> int:
+    try:
+        if text.strip() != text or "_" in text:
+            raise ValueError(text)
+        return int(text)
+    except ValueError:
+        raise ApiError.bad_request(f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
+
+
+def eviction_options(req: Request, dry_run: bool) -> dict[str, Any]:
+    """The DeleteOptions of an Eviction body, with the eviction's own ``?dryRun``."""
+    from sandbox.kube.deletion import checked_options
+
+    body = decode_body(req) if req.body.strip() else {}
+    sent = body.get("deleteOptions") if isinstance(body, dict) else None
+    options = checked_options(sent if isinstance(sent, dict) else {})
+    if dry_run:
+        options["dryRun"] = ["All"]
+    return options
 
 
 def scale_of(r: Resource, obj: Obj) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 A pod on a node is only marked (``deletionTimestamp`` plus its grace period) and the kubelet ends it;
 a namespace turns Terminating until the namespace controller has emptied it; ``Orphan`` and
 ``Foreground`` put the garbage collector's finalizers on the owner.
+
+The DeleteOptions come from the body when there is one (kubectl sends ``{"dryRun": ["All"]}`` there
+for ``--dry-run=server``), else from the query string, as the apiserver reads them; a dry run checks
+everything and changes nothing.
 """
 
 from __future__ import annotations
@@ -20,37 +24,75 @@ if TYPE_CHECKING:
     from sandbox.kube.wire import Request, Response
 
 
-def _delete_options(req: Request) -> dict[str, Any]:
+DELETE_OPTIONS = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"
+
+
+def delete_options(req: Request) -> dict[str, Any]:
+    """The checked DeleteOptions of a DELETE: its body when it has one, else its query string."""
     from sandbox.kube.wire import decode_body
 
-    options: dict[str, Any] = {}
-    if req.body.strip():
+    if req.body:
         body = decode_body(req)
-        if isinstance(body, dict):
-            options = body
-    for key in ("propagationPolicy", "gracePeriodSeconds"):
-        if key in req.query:
-            options[key] = req.query[key]
-    return options
+        if not isinstance(body, dict):
+            raise ApiError.bad_request("couldn't get version/kind; json parse error: json: cannot unmarshal "
+                                       f"{'array' if isinstance(body, list) else 'value'} into Go value of type "
+                                       'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string '
+                                       '"json:\\"kind,omitempty\\"" }')
+        from sandbox.kube.validation import decode_errors
 
-def delete_object(api: Api, req: Request, r: Resource, namespace: str, name: str, dry_run: bool) -> Obj:
-    options = _delete_options(req)
-    policy = options.get("propagationPolicy") or ("Orphan" if options.get("orphanDependents") else "Background")
-    if policy not in ("Background", "Foreground", "Orphan"):
+        problems = decode_errors(body, DELETE_OPTIONS)
+        if problems:
+            raise ApiError.bad_request(problems[0])
+        return checked_options(body)
+    options: dict[str, Any] = {}
+    query = req.query
+    if "dryRun" in query:
+        options["dryRun"] = [query["dryRun"]]
+    if "propagationPolicy" in query:
+        options["propagationPolicy"] = query["propagationPolicy"]
+    if "gracePeriodSeconds" in query:
+        text = query["gracePeriodSeconds"]
+        if not text.lstrip("+-").isdigit():
+            raise ApiError.bad_request(f'strconv.ParseInt: parsing "{text}": invalid syntax')
+        options["gracePeriodSeconds"] = int(text)
+    if "orphanDependents" in query:
+        text = query["orphanDependents"]
+        if text not in ("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"):
+            raise ApiError.bad_request(f'strconv.ParseBool: parsing "{text}": invalid syntax')
+        options["orphanDependents"] = text in ("1", "t", "T", "TRUE", "true", "True")
+    return checked_options(options)
+
+
+def checked_options(options: dict[str, Any]) -> dict[str, Any]:
+    """DeleteOptions whose values the apiserver accepts (``dryRun``, ``propagationPolicy``); else its 422."""
+    from sandbox.kube.wire import dry_run
+
+    dry_run(options.get("dryRun"), "DeleteOptions")
+    policy = options.get("propagationPolicy")
+    if policy is not None and policy not in ("Background", "Foreground", "Orphan"):
         raise ApiError.invalid("DeleteOptions", "", [(
             "propagationPolicy", f'Unsupported value: "{policy}": supported values: "Foreground", '
-                                 '"Background", "Orphan", "nil"')])
+                                 '"Background", "Orphan", "nil"')], "meta.k8s.io")
+    return options
+
+
+def delete_object(api: Api, req: Request, r: Resource, namespace: str, name: str,
+                  options: dict[str, Any] | None = None) -> Obj:
+    """Delete (or, with ``dryRun``, only check) one object; ``options`` are read from ``req`` if not given."""
+    from sandbox.kube.wire import dry_run
+
+    if options is None:
+        options = delete_options(req)
+    policy = options.get("propagationPolicy") or ("Orphan" if options.get("orphanDependents") else "Background")
     grace = options.get("gracePeriodSeconds")
-    if grace not in (None, ""):
-        try:
-            grace = int(grace)
-        except (TypeError, ValueError) as exc:
-            raise ApiError.bad_request(f"invalid gracePeriodSeconds: {grace}") from exc
     preconditions = options.get("preconditions")
     uid = preconditions.get("uid") if isinstance(preconditions, dict) else None
+    if r.kind == "Namespace" and name in ("default", "kube-system", "kube-public"):
+        api.store.get(r.plural, namespace, name)
+        raise ApiError(403, f'namespaces "{name}" is forbidden: this namespace may not be deleted')
+    if dry_run(options.get("dryRun"), "DeleteOptions"):
+        return api.store.delete(r.plural, namespace, name, uid=uid, dry_run=True)
     current = api.store.get(r.plural, namespace, name)
-    if dry_run:
-        return current
     if r.kind == "Pod" and not current["metadata"].get("deletionTimestamp"):
         default_grace = current["spec"].get("terminationGracePeriodSeconds", 30)
         seconds = int(grace) if grace not in (None, "") else int(default_grace)
@@ -60,9 +102,6 @@ def delete_object(api: Api, req: Request, r: Resource, namespace: str, name: str
                 pod["metadata"]["deletionGracePeriodSeconds"] = seconds
             return api.store.mutate(r.plural, namespace, name, mark) or current
     if r.kind == "Namespace":
-        if name in ("default", "kube-system", "kube-public"):
-            raise ApiError(403, f'namespaces "{name}" is forbidden: this namespace may not be deleted')
-
         def mark_namespace(ns: Obj) -> None:
             ns["metadata"].setdefault("deletionTimestamp", rfc3339(api.cluster.clock.now()))
 
@@ -73,7 +112,9 @@ def delete_object(api: Api, req: Request, r: Resource, namespace: str, name: str
     finalizers = {"Orphan": ("orphan",), "Foreground": ("foregroundDeletion",)}.get(policy, ())
     return api.store.delete(r.plural, namespace, name, finalizers=finalizers, uid=uid)
 
-def delete_collection(api: Api, req: Request, r: Resource, namespace: str | None, dry_run: bool) -> Response:
+
+def delete_collection(api: Api, req: Request, r: Resource, namespace: str | None) -> Response:
+    options = delete_options(req)
     labels = parse_label_selector(req.query.get("labelSelector"))
     fields = parse_field_selector(req.query.get("fieldSelector"), r.plural)
     items, _rv = api.store.list(r.plural, namespace, lambda o: labels.matches(o["metadata"].get("labels"))
@@ -82,7 +123,7 @@ def delete_collection(api: Api, req: Request, r: Resource, namespace: str | None
     for obj in items:
         meta = obj["metadata"]
         try:
-            deleted.append(delete_object(api, req, r, meta.get("namespace", ""), meta["name"], dry_run))
+            deleted.append(delete_object(api, req, r, meta.get("namespace", ""), meta["name"], options))
         except ApiError:
             continue
     from sandbox.kube.wire import Response

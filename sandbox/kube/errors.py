@@ -24,6 +24,17 @@ REASONS = {
     422: "Invalid",
     500: "InternalError",
 }
+#: The cause reason of a field error, by the words its message starts with (``field.ErrorType``).
+CAUSE_REASONS = (
+    ("Unsupported value", "FieldValueNotSupported"),
+    ("Required value", "FieldValueRequired"),
+    ("Duplicate value", "FieldValueDuplicate"),
+    ("Forbidden", "FieldValueForbidden"),
+    ("Too long", "FieldValueTooLong"),
+    ("Too many", "FieldValueTooMany"),
+    ("Not found", "FieldValueNotFound"),
+    ("Internal error", "InternalError"),
+)
 
 
 class ApiError(SandboxError):
@@ -35,7 +46,7 @@ class ApiError(SandboxError):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.reason = reason or REASONS.get(code, "Unknown")
+        self.reason = REASONS.get(code, "Unknown") if reason is None else reason  # "": no reason, as some 500s
         self.details = details
 
     def status(self) -> dict[str, Any]:
@@ -48,6 +59,8 @@ class ApiError(SandboxError):
             "reason": self.reason,
             "code": self.code,
         }
+        if not self.reason:
+            del body["reason"]
         if self.details is not None:
             body["details"] = self.details
         return body
@@ -85,19 +98,24 @@ class ApiError(SandboxError):
     def invalid(cls, kind: str, name: str, causes: list[tuple[str, str]], group: str = "") -> ApiError:
         """A 422 in the apiserver's wording: ``Deployment.apps "web" is invalid: field: message``.
 
-        ``causes`` are (field path, message) pairs, e.g. ``("metadata.name", 'Invalid value: ...')``.
+        ``causes`` are (field path, message) pairs, e.g. ``("metadata.name", 'Invalid value: ...')``; a
+        cause's reason follows its message (``Unsupported value: ...`` is ``FieldValueNotSupported``). An
+        empty name, group or kind is left out of the details, as the apiserver omits empty fields.
+
+        >>> ApiError.invalid("CreateOptions", "", [("dryRun", 'Unsupported value: ["x"]')], "meta.k8s.io").details
+        {'group': 'meta.k8s.io', 'kind': 'CreateOptions', 'causes': [{'reason': 'FieldValueNotSupported', \
+'message': 'Unsupported value: ["x"]', 'field': 'dryRun'}]}
         """
         qualified = f"{kind}.{group}" if group else kind
         joined = ", ".join(f"{field}: {text}" for field, text in causes)
         if len(causes) > 1:
             joined = "[" + joined + "]"
-        return cls(
-            422,
-            f'{qualified} "{name}" is invalid: {joined}',
-            details={
-                "name": name,
-                "group": group,
-                "kind": kind,
-                "causes": [{"reason": "FieldValueInvalid", "message": text, "field": field} for field, text in causes],
-            },
-        )
+        details: dict[str, Any] = {key: value for key, value in (("name", name), ("group", group), ("kind", kind))
+                                   if value}
+        details["causes"] = [{"reason": _cause_reason(text), "message": text, "field": field}
+                             for field, text in causes]
+        return cls(422, f'{qualified} "{name}" is invalid: {joined}', details=details)
+
+
+def _cause_reason(text: str) -> str:
+    return next((reason for words, reason in CAUSE_REASONS if text.startswith(words)), "FieldValueInvalid")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.kube import definitions as defs
+from sandbox.kube import validation_convert as convert
 
 _ALWAYS_KNOWN = ("apiVersion", "kind")
 
@@ -128,7 +129,7 @@ def _accepts(schema: dict[str, Any], value: Any) -> bool:
     if kind == "number":
         if "number" in kinds:
             return True
-        return "integer" in kinds and (isinstance(value, int) or float(value).is_integer())
+        return "integer" in kinds and isinstance(value, int)  # Go's decoder refuses 2.0 for an integer
     return {"bool": "boolean", "string": "string", "array": "array", "object": "object"}[kind] in kinds
 
 
@@ -163,8 +164,30 @@ def base64_error(text: str) -> str | None:
     return None
 
 
+def _self_decoding(value: Any, name: str | None, struct: str, path: str) -> str | None:
+    """The decoder's error for a Quantity, Time or IntOrString value, which decode themselves."""
+    if name == convert.INT_OR_STRING:
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return None
+        kind = f"number {value}" if isinstance(value, float) else _json_kind(value)
+        return f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} of type int32"
+    if name == convert.QUANTITY:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return None
+        return convert.quantity_error(value.strip()) if isinstance(value, str) else convert.QUANTITY_FORMAT
+    if not isinstance(value, str):
+        return f"json: cannot unmarshal {_json_kind(value)} into Go value of type string"
+    return convert.time_error(value)
+
+
 def _walk_types(value: Any, schema: dict[str, Any], struct: str, path: str, found: list[str]) -> None:
     if value is None:
+        return
+    name = defs.ref_name(schema)
+    if name in (convert.INT_OR_STRING, convert.QUANTITY, *convert.TIMES):
+        problem = _self_decoding(value, name, struct, path)
+        if problem:
+            found.append(problem)
         return
     target = defs.resolve(schema)
     if isinstance(value, str) and target.get("format") == "byte":
@@ -177,7 +200,10 @@ def _walk_types(value: Any, schema: dict[str, Any], struct: str, path: str, foun
         if kind == "number" and "integer" in _types(target):
             kind = f"number {value}"
         where = f"Go struct field {struct}.{path}" if path else "Go value"
-        found.append(f"json: cannot unmarshal {kind} into {where} of type {_go_type(schema)}")
+        go_type = _go_type(schema)
+        if go_type == "string":
+            go_type = convert.named_string(struct, path.rsplit(".", 1)[-1])
+        found.append(f"json: cannot unmarshal {kind} into {where} of type {go_type}")
         return
     if isinstance(value, dict):
         props = target.get("properties")

@@ -144,31 +144,29 @@ def reconcile_jobs(cluster: Cluster) -> None:
 
 # -- cron schedules -------------------------------------------------------------------------------------
 
-def parse_schedule(text: str) -> list[set[int]] | None:
-    """A CronJob schedule as the allowed minutes, hours, days, months and weekdays; None if invalid.
+def parse_schedule(text: str) -> cron.Schedule | None:
+    """A CronJob schedule, or None if invalid.
 
-    >>> sorted(parse_schedule("*/15 9-17 * * 1-5")[0])
+    >>> sorted(parse_schedule("*/15 9-17 * * 1-5").fields["minute"])
     [0, 15, 30, 45]
     """
     try:
-        fields = cron.parse(text.strip())
+        return cron.schedule(text.strip())
     except ValueError:
         return None
-    return [fields["minute"], fields["hour"], fields["dom"], fields["month"], fields["dow"]]
 
 
-def next_times(schedule: list[set[int]], after: float, until: float, limit: int = 200) -> list[float]:
+def next_times(schedule: cron.Schedule, after: float, until: float, limit: int = 200) -> list[float]:
     """Schedule times in (after, until], at most ``limit`` of them."""
     moment = datetime.fromtimestamp(int(after) - int(after) % 60, UTC) + timedelta(minutes=1)
     end = datetime.fromtimestamp(until, UTC)
     found: list[float] = []
+    hours = schedule.fields["hour"]
     while moment <= end and len(found) < limit:
-        weekday = (moment.weekday() + 1) % 7
-        if (moment.minute in schedule[0] and moment.hour in schedule[1] and moment.day in schedule[2]
-                and moment.month in schedule[3] and weekday in schedule[4]):
+        if schedule.fires(moment):
             found.append(moment.timestamp())
         moment += timedelta(minutes=1)
-        if (end - moment).days > 1 and len(found) == 0 and moment.minute == 0 and moment.hour not in schedule[1]:
+        if (end - moment).days > 1 and len(found) == 0 and moment.minute == 0 and moment.hour not in hours:
             moment += timedelta(minutes=59)
     return found
 

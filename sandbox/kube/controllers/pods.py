@@ -3,12 +3,15 @@
 Pods move Pending -> Running -> Succeeded or Failed as a kubelet would report: init containers run one
 at a time first, images take ``PULL_SECONDS`` to pull, crashing containers restart with back-off
 (CrashLoopBackOff), missing ConfigMaps and Secrets hold a container in CreateContainerConfigError.
+A running container whose image is changed (``kubectl set image pod/...``) is killed and started
+again with the new image, one restart more, as the kubelet does when a container's definition changes.
 What a container does comes from ``containers.behaviour``.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from sandbox.kube.clock import parse_time, rfc3339
@@ -167,6 +170,12 @@ class _Kubelet:
         image = container.get("image", "")
         state = status.setdefault("state", _waiting("ContainerCreating"))
         restarts = int(status.get("restartCount", 0))
+        if status.get("image", image) != image:
+            if "running" in state:
+                self._replace(container, status)
+                return
+            if "waiting" in state:
+                status["image"] = image  # the next start pulls the new image
         run, env_error, mount_error = self._behaviour(container)
         if "waiting" in state:
             reason = state["waiting"].get("reason")
@@ -233,6 +242,33 @@ class _Kubelet:
                 self.events.append(("Warning", "BackOff", "Back-off restarting failed container "
                                     f"{name} in pod {meta(self.pod)['name']}_{meta(self.pod)['namespace']}"
                                     f"({meta(self.pod)['uid']})"))
+
+    def _replace(self, container: dict[str, Any], status: dict[str, Any]) -> None:
+        """Kill a running container whose definition changed and start it again from its new image."""
+        name, image = container["name"], container.get("image", "")
+        restarts = int(status.get("restartCount", 0)) + 1
+        started = status["state"]["running"].get("startedAt", self.now_text)
+        self.events.append(("Normal", "Killing", f"Container {name} definition changed, will be restarted"))
+        status["lastState"] = {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": started,
+                                              "finishedAt": self.now_text,
+                                              "containerID": status.get("containerID", "")}}
+        status["restartCount"] = restarts
+        status["image"] = image
+        status["imageID"] = ""
+        run = self._behaviour(container)[0]
+        if run.pull_error:  # the old container is gone; the new image does not pull (next pass says why)
+            status.update({"state": _waiting("ContainerCreating"), "ready": False, "started": False})
+            return
+        digest = hashlib.sha256(f"{meta(self.pod)['uid']}/{name}/{restarts}".encode()).hexdigest()
+        status["containerID"] = f"containerd://{digest}"
+        status["state"] = {"running": {"startedAt": self.now_text}}
+        status["started"] = True
+        probe = container.get("readinessProbe") or {}
+        status["ready"] = not float(probe.get("initialDelaySeconds", 0) or 0)
+        self.events.append(("Normal", "Pulled", f'Container image "{image}" already present on machine'))
+        self.events.append(("Normal", "Created", f"Created container: {name}"))
+        self.events.append(("Normal", "Started", f"Started container {name}"))
+        self._log(name, restarts, run.lines)
 
     def _fresh(self, container: dict[str, Any], init: bool) -> dict[str, Any]:
         image = container.get("image", "")
