@@ -382,3 +382,17 @@ def test_json_refuses_a_whole_float_for_an_integer(cluster: Cluster, k: Kubectl)
     assert (status, answer["message"]) == (400, 'Deployment in version "v1" cannot be handled as a Deployment: json: '
                                                 "cannot unmarshal number 2.0 into Go struct field DeploymentSpec.spec."
                                                 "replicas of type int32")
+
+
+@pytest.mark.parametrize(("resources", "want"), [
+    ([{}], "BestEffort"),
+    ([{"requests": {"cpu": "100m"}, "limits": {"cpu": "200m", "memory": "64Mi"}}], "Burstable"),
+    ([{"limits": {"cpu": "200m", "memory": "64Mi"}}], "Guaranteed"),  # requests default to the limits
+    ([{"requests": {"cpu": "200m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "64Mi"}}, {}],
+     "Burstable"),  # one container without limits
+])
+def test_a_pods_qos_class_follows_its_resources(resources: list[dict[str, Any]], want: str) -> None:
+    from sandbox.kube.defaults import qos_class
+
+    spec = {"containers": [{"name": f"c{n}", "image": "nginx", "resources": r} for n, r in enumerate(resources)]}
+    assert qos_class(spec) == want

@@ -167,7 +167,25 @@ def apply_defaults(kind: str, obj: Obj) -> Obj:
     if kind == "Pod":
         status = obj.setdefault("status", {})
         status.setdefault("phase", "Pending")
-        status.setdefault("qosClass", "BestEffort")
+        status.setdefault("qosClass", qos_class(spec or {}))
     if kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob"):
         obj.setdefault("status", {})
     return obj
+
+
+def qos_class(spec: dict[str, Any]) -> str:
+    """A pod's QoS class from its containers' resources (as the kubelet's ``GetPodQOS``): Guaranteed when every
+    container limits cpu and memory and requests what it limits, BestEffort when none requests or limits
+    anything, Burstable otherwise. A request left out defaults to its limit."""
+    containers = [c for c in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]
+                  if isinstance(c, dict)]
+    resources = [c.get("resources") or {} for c in containers]
+    if not any((r.get("requests") or {}) or (r.get("limits") or {}) for r in resources):
+        return "BestEffort"
+    for r in resources:
+        limits, requests = r.get("limits") or {}, r.get("requests") or {}
+        if not {"cpu", "memory"} <= set(limits):
+            return "Burstable"
+        if any(str(requests.get(name, limit)) != str(limit) for name, limit in limits.items()):
+            return "Burstable"
+    return "Guaranteed"

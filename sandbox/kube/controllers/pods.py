@@ -18,6 +18,7 @@ from sandbox.kube.clock import parse_time, rfc3339
 from sandbox.kube.controllers.common import condition, meta, now_text, record_event, replace_status, set_condition
 from sandbox.kube.controllers.containers import Behaviour, behaviour
 from sandbox.kube.controllers.environment import container_env, mounted_files
+from sandbox.kube.defaults import qos_class
 from sandbox.kube.errors import ApiError
 from sandbox.kube.store import Obj
 
@@ -76,7 +77,7 @@ def _schedule(cluster: Cluster, pod: Obj, nodes: list[Obj], load: dict[str, int]
             def unschedulable(p: Obj) -> None:
                 status = p.setdefault("status", {})
                 status["phase"] = "Pending"
-                status.setdefault("qosClass", "BestEffort")
+                status.setdefault("qosClass", qos_class(p.get("spec") or {}))
                 set_condition(status, "PodScheduled", "False", "Unschedulable", message, now_text(cluster))
                 status["conditions"][-1]["lastProbeTime"] = None
             cluster.store.mutate_status("pods", meta(pod)["namespace"], meta(pod)["name"], unschedulable)
@@ -284,7 +285,8 @@ class _Kubelet:
         if not status.get("podIP"):
             scheduled = self.now_text
             status.update({"phase": "Pending", "hostIP": _host_ip(self.cluster, self.node),
-                           "podIP": _pod_ip(self.cluster, self.node), "startTime": scheduled, "qosClass": "BestEffort"})
+                           "podIP": _pod_ip(self.cluster, self.node), "startTime": scheduled,
+                           "qosClass": qos_class(spec)})
             status["hostIPs"] = [{"ip": status["hostIP"]}]
             status["podIPs"] = [{"ip": status["podIP"]}]
             for kind, value in (("PodReadyToStartContainers", "True"), ("Initialized", "False"),
