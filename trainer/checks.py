@@ -22,6 +22,7 @@ from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
 from trainer.command_checks import COMMAND_KINDS
 from trainer.kube_checks import KUBE_KINDS
+from trainer.kube_pod_checks import POD_KINDS
 from trainer.kube_request_checks import REQUEST_KINDS
 from trainer.line_checks import LINE_KINDS
 from trainer.messages import say
@@ -296,6 +297,6 @@ _KINDS = (
               one_of=("equals", "matches"), probe=_login_command),
 )
 
-_ALL = (*_KINDS, *COMMAND_KINDS, *LINE_KINDS, *VI_KINDS, *KUBE_KINDS, *REQUEST_KINDS)
+_ALL = (*_KINDS, *COMMAND_KINDS, *LINE_KINDS, *VI_KINDS, *KUBE_KINDS, *REQUEST_KINDS, *POD_KINDS)
 CHECKS: Mapping[str, CheckKind] = {k.name: k for k in _ALL}
 assert len(CHECKS) == len(_ALL), "duplicate check kind"

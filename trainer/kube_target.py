@@ -27,6 +27,7 @@ from sandbox.kube.cluster import IDLE_WAIT_S, Cluster, ScaledClock
 from sandbox.kube.guard import NamespaceGuard
 from sandbox.kube.requests import REQUESTS_KEY, TRAINER_HEADER
 from sandbox.kube.resources import RESOURCES
+from sandbox.kube.streams.connect import busy as stream_busy
 from trainer.errors import TrainerError
 from trainer.kube_paths import resource_named
 
@@ -109,13 +110,13 @@ class ApiClient:
 
     def rolled_out(self, plural: str, namespace: str, name: str) -> bool:
         """Whether a Deployment, StatefulSet or DaemonSet has finished its rollout (as ``kubectl rollout
-        status`` decides); True for every other kind."""
-        if plural not in ROLLING:
+        status`` decides), whether a pod's kubelet got past creating its containers; True for other kinds."""
+        if plural not in ROLLING and plural != "pods":
             return True
         status, obj = self.request("GET", _path(plural, namespace, name))
         if status != 200 or not isinstance(obj, dict):
             return True
-        return rollout_done(plural, obj)
+        return pod_started(obj) if plural == "pods" else rollout_done(plural, obj)
 
     def wait_rolled_out(self, objects: Iterable[tuple[str, str, str]]) -> None:
         """Wait, at most ``rollout_timeout`` seconds in all, until each of ``objects`` has rolled out. A
@@ -129,6 +130,21 @@ class ApiClient:
 #: Kinds whose setup objects the trainer lets roll out before the next step.
 ROLLING = ("deployments", "statefulsets", "daemonsets")
 ROLLOUT_POLL_S = 0.005
+
+
+def pod_started(pod: Mapping[str, Any]) -> bool:
+    """Whether a pod is past ContainerCreating: running, ended, or stuck for a reason a drill may mean
+    (an image that does not pull, a missing ConfigMap, an init container still running, no node)."""
+    status = pod.get("status") or {}
+    if status.get("phase", "Pending") != "Pending":
+        return True
+    if any(c.get("type") == "PodScheduled" and c.get("status") == "False" for c in status.get("conditions") or []):
+        return True
+    for entry in [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]:
+        waiting = (entry.get("state") or {}).get("waiting")
+        if waiting is None or waiting.get("reason") not in ("ContainerCreating", "PodInitializing"):
+            return True
+    return False
 
 
 def rollout_done(plural: str, obj: Mapping[str, Any]) -> bool:
@@ -220,6 +236,13 @@ class PracticeTarget:
 
     def settle(self) -> None:
         """Nothing to wait for: the practice cluster's pods are never Ready before they run."""
+
+    def wait_streams(self, timeout: float) -> None:
+        """Wait until no exec or attach is open and no ``kubectl run -it`` pod waits for its attach: kubectl
+        waiting on the network looks idle to the terminal, but the learner's command has not ended."""
+        deadline = time.monotonic() + timeout
+        while stream_busy(self.cluster) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def mark_requests(self) -> None:
         """The learner starts now: ``read(REQUESTS_KEY)`` returns what the cluster received after this."""

@@ -221,6 +221,14 @@ class Drill:
             self.session.send(chunk)
             if not self.session.wait_idle(SETTLE_TIMEOUT_S):
                 self.session.notes.append(Note.of("not_settled", keys="".join(chunk)))
+            if isinstance(self.target, PracticeTarget) and self._streams_may_start(chunk):
+                self.target.wait_streams(SETTLE_TIMEOUT_S)
+                self.session.wait_idle(SETTLE_TIMEOUT_S)
+
+    @staticmethod
+    def _streams_may_start(chunk: tuple[str, ...]) -> bool:
+        """After a command line (``<CR>``) a kubectl exec or run -it may still be starting."""
+        return bool(chunk) and chunk[-1] in ("<CR>", "<NL>")
 
     def observe(self, answer: str | None = None) -> Observation:
         """Snapshot everything the checks may read (run probes, read history, files, screen)."""

@@ -19,6 +19,7 @@ from sandbox.kube.clock import Clock, SimClock
 from sandbox.kube.podlogs import LogBook
 from sandbox.kube.requests import RequestLog
 from sandbox.kube.store import Obj, Store
+from sandbox.kube.streams.attached import AttachedProcesses
 
 CLUSTER_NAME = "practice"
 USER_NAME = "student"
@@ -55,6 +56,7 @@ class Cluster:
         self.clock = clock or Clock()
         self.store = Store(self.clock)
         self.logs = LogBook()
+        self.attached = AttachedProcesses()  # what kubectl attach ran in stdin containers (sandbox.kube.streams)
         self.state = state
         self.address = "127.0.0.1:0"
         if state is not None and state.exists():

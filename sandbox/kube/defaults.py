@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 Obj = dict[str, Any]
@@ -157,8 +158,15 @@ def apply_defaults(kind: str, obj: Obj) -> Obj:
             obj.setdefault("status", {"loadBalancer": {}})
         case "Secret":
             obj.setdefault("type", "Opaque")
+            if isinstance(obj.get("stringData"), dict):  # written into data, base64, and not kept
+                data = obj["data"] if isinstance(obj.get("data"), dict) else {}
+                data.update({str(k): base64.b64encode(str(v).encode()).decode()
+                             for k, v in obj.pop("stringData").items()})
+                obj["data"] = data
         case "Namespace":
-            obj.setdefault("spec", {"finalizers": ["kubernetes"]})
+            if not isinstance(obj.get("spec"), dict):
+                obj["spec"] = {}
+            obj["spec"].setdefault("finalizers", ["kubernetes"])
             obj.setdefault("status", {"phase": "Active"})
             obj.setdefault("metadata", {}).setdefault("labels", {})
             obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = obj["metadata"].get("name", "")

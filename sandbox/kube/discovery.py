@@ -25,6 +25,9 @@ _SUBRESOURCE_KIND = {
     "binding": (("", "v1", "Binding"), ("create",)),
     "eviction": (("policy", "v1", "Eviction"), ("create",)),
     "finalize": (None, ("update",)),
+    "exec": (("", "v1", "PodExecOptions"), ("create", "get")),
+    "attach": (("", "v1", "PodAttachOptions"), ("create", "get")),
+    "portforward": (("", "v1", "PodPortForwardOptions"), ("create", "get")),
 }
 
 

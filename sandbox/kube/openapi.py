@@ -259,6 +259,10 @@ _SUBRESOURCE_KINDS = {
 }
 
 
+#: Subresources that upgrade the connection to a stream (no object schema).
+_CONNECT = ("exec", "attach", "portforward")
+
+
 def _camel(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in text.replace(".", "-").split("-"))
 
@@ -329,6 +333,8 @@ def _paths(resource: Resource) -> tuple[dict[str, Any], set[str]]:
         sub_path = f"{item}/{sub}"
         params = [_path_param("name", f"name of the {resource.kind}"), *ns_param, pretty]
         sub_id = op_kind + _camel(sub)
+        if sub in _CONNECT:
+            continue  # streaming connections: kubectl reads no schema for them
         if sub == "log":
             paths[sub_path] = {"get": _op("get", "get", f"read log of the specified {resource.kind}",
                                           "read" + sub_id, tag, gvk, None), "parameters": params}

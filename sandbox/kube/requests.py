@@ -34,7 +34,7 @@ _NOT_OBJECTS = ("version", "healthz", "readyz", "livez", "openapi")
 class RecordedRequest:
     """One request about objects."""
 
-    verb: str  # get, list, watch, create, update, patch, delete, deletecollection
+    verb: str  # get, list, watch, create, update, patch, delete, deletecollection; run (in a container)
     resource: str  # the plural (deployments)
     namespace: str
     name: str
@@ -43,6 +43,14 @@ class RecordedRequest:
     manager: str  # the fieldManager of a write
     dry_run: bool
     status: int
+    #: An exec's command (``["cat", "/etc/config/DEBUG_INFO"]``) and the container it ran in, else empty.
+    exec_command: tuple[str, ...] = ()
+    container: str = ""
+    #: A program run inside a practice container (verb "run": nslookup, curl, wget): its exit code, the
+    #: name its lookup answered with and whose that is ("service/NS/NAME", "pod/NS/NAME", ...).
+    exit_code: int = 0
+    resolved: str = ""
+    target: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,14 +111,26 @@ class RequestLog:
         self._dropped = 0
 
     def record(self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes,
-               status: int) -> None:
+               status: int, pairs: tuple[tuple[str, str], ...] = ()) -> None:
         """Keep one request (``headers`` with lower-case names); requests not about objects are skipped."""
         described = describe(method, path, query)
         if described is None or TRAINER_HEADER in headers:
             return
         verb, resource, namespace, name, subresource = described
         entry = RecordedRequest(verb, resource, namespace, name, subresource, headers.get("kubectl-command", ""),
-                                query.get("fieldManager", ""), _dry_run(query, body), status)
+                                query.get("fieldManager", ""), _dry_run(query, body), status,
+                                tuple(v for k, v in pairs if k == "command"), query.get("container", ""))
+        with self._lock:
+            if len(self._records) >= CAP:
+                self._records.pop(0)
+                self._dropped += 1
+            self._records.append(entry)
+
+    def record_call(self, namespace: str, pod: str, container: str, call: Mapping[str, Any]) -> None:
+        """Keep a program run inside a practice container (see sandbox.kube.streams.container.calls)."""
+        entry = RecordedRequest("run", "pods", namespace, pod, "exec", "", "", False, 200,
+                                tuple(call.get("argv") or ()), container, int(call.get("code", 0)),
+                                str(call.get("resolved", "")), str(call.get("target", "")))
         with self._lock:
             if len(self._records) >= CAP:
                 self._records.pop(0)

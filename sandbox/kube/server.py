@@ -1,7 +1,8 @@
 """HTTP for the practice cluster: plain HTTP/1.1 on 127.0.0.1, keep-alive, chunked streams.
 
 Each connection gets a thread (kubectl opens few); a watch or a followed log holds its thread until
-the client goes away, the watch times out or the server stops.
+the client goes away, the watch times out or the server stops, and an exec or attach (sandbox.kube.streams)
+until its command ends.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from sandbox.kube.errors import ApiError
 from sandbox.kube.requests import RequestLog
+from sandbox.kube.streams.connect import handle, stream_target
 from sandbox.kube.wire import MAX_BODY, Request, Response
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         split = urlsplit(self.path)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        pairs = tuple(parse_qsl(split.query, keep_blank_values=True))
+        query = dict(pairs)
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             length = int(headers.get("content-length") or 0)
@@ -69,12 +72,28 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(Response.json(ApiError(400, "unexpected EOF reading the request body").status(), 400))
             self.close_connection = True
             return
-        request = Request(self.command, split.path, query, headers, body)
+        request = Request(self.command, split.path, query, headers, body, pairs)
+        if stream_target(split.path) is not None:
+            self._stream(request)
+            return
         try:
             response = self.server.api.handle(request)
         except Exception as exc:  # the server must outlive any request; the client gets a Status
             response = Response.json(ApiError(500, f"internal error: {type(exc).__name__}: {exc}").status(), 500)
         self.server.requests.record(self.command, split.path, query, headers, body, response.status)
+        self._send(response)
+
+    def _stream(self, request: Request) -> None:
+        """exec, attach and portforward: upgraded to a stream into a container, or refused with a Status."""
+        self.server.requests.record(self.command, request.path, request.query, request.headers, request.body, 101,
+                                    request.pairs)
+        try:
+            response = handle(self.server.api.cluster, request, self.connection, self.rfile)
+        except Exception as exc:  # the server outlives any stream
+            response = Response.json(ApiError(500, f"internal error: {type(exc).__name__}: {exc}").status(), 500)
+        if response is None:
+            self.close_connection = True
+            return
         self._send(response)
 
     def _send(self, response: Response) -> None:

@@ -47,6 +47,12 @@ class Request:
     query: Mapping[str, str]
     headers: Mapping[str, str]  # lower-case names
     body: bytes
+    #: Every query parameter in order, repeated ones included (``command=sh&command=-c``).
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def query_all(self, name: str) -> list[str]:
+        """Every value of a repeated query parameter, in order."""
+        return [v for k, v in self.pairs if k == name] or ([self.query[name]] if name in self.query else [])
 
     @property
     def accept(self) -> str:

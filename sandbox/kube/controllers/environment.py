@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sandbox.kube.cluster import Cluster
 
 
-def _lookup_data(cluster: Cluster, kind: str, namespace: str, name: str) -> dict[str, str] | None:
+def lookup_data(cluster: Cluster, kind: str, namespace: str, name: str) -> dict[str, str] | None:
     plural = "configmaps" if kind == "configmap" else "secrets"
     obj = cluster.store.peek(plural, namespace, name)
     if obj is None:
@@ -43,7 +43,7 @@ def container_env(cluster: Cluster, pod: Obj, container: dict[str, Any]) -> tupl
         for kind, key in (("configmap", "configMapRef"), ("secret", "secretRef")):
             ref = source.get(key)
             if isinstance(ref, dict):
-                data = _lookup_data(cluster, kind, namespace, str(ref.get("name")))
+                data = lookup_data(cluster, kind, namespace, str(ref.get("name")))
                 if data is None:
                     if ref.get("optional"):
                         continue
@@ -59,7 +59,7 @@ def container_env(cluster: Cluster, pod: Obj, container: dict[str, Any]) -> tupl
         for kind, key in (("configmap", "configMapKeyRef"), ("secret", "secretKeyRef")):
             ref = value_from.get(key)
             if isinstance(ref, dict):
-                data = _lookup_data(cluster, kind, namespace, str(ref.get("name")))
+                data = lookup_data(cluster, kind, namespace, str(ref.get("name")))
                 if data is None or str(ref.get("key")) not in data:
                     if ref.get("optional"):
                         break
@@ -90,7 +90,7 @@ def mounted_files(cluster: Cluster, pod: Obj, container: dict[str, Any]) -> tupl
             source = volume.get(key)
             if not isinstance(source, dict):
                 continue
-            data = _lookup_data(cluster, kind, namespace, str(source.get(name_key)))
+            data = lookup_data(cluster, kind, namespace, str(source.get(name_key)))
             if data is None:
                 if source.get("optional"):
                     continue

@@ -161,6 +161,12 @@ class _Kubelet:
         files, mount_error = mounted_files(self.cluster, self.pod, container)
         return behaviour(container, env, files), env_error, mount_error
 
+    def _attached(self, container: str, restarts: int) -> Behaviour:
+        """A container kept for ``kubectl attach`` runs until the process an attach started has ended."""
+        key = (meta(self.pod)["namespace"], meta(self.pod)["uid"], container, restarts)
+        ended = self.cluster.attached.exit_of(key)
+        return Behaviour(seconds=None) if ended is None else Behaviour(seconds=0.0, exit_code=ended[0])
+
     def _log(self, container: str, restarts: int, lines: list[str]) -> None:
         for line in lines:
             self.cluster.logs.write(meta(self.pod)["namespace"], meta(self.pod)["name"], container, restarts, line)
@@ -178,6 +184,8 @@ class _Kubelet:
             if "waiting" in state:
                 status["image"] = image  # the next start pulls the new image
         run, env_error, mount_error = self._behaviour(container)
+        if container.get("stdin") and not run.pull_error:
+            run = self._attached(name, restarts)
         if "waiting" in state:
             reason = state["waiting"].get("reason")
             if reason == "CrashLoopBackOff":
