@@ -79,9 +79,14 @@ OBS_REQUESTS = Observation(engine="ksh93", cluster={REQUESTS_KEY: [
     {"verb": "patch", "resource": "replicasets", "namespace": "default", "name": "front", "subresource": "scale",
      "command": "kubectl scale", "manager": "", "dry_run": False, "status": 200},
     {"verb": "list", "resource": "pods", "namespace": "default", "name": "", "subresource": "",
-     "command": "kubectl get", "manager": "", "dry_run": False, "status": 200}]})
+     "command": "kubectl get", "manager": "", "dry_run": False, "status": 200},
+    {"verb": "run", "resource": "pods", "namespace": "default", "name": "t", "subresource": "exec", "command": "",
+     "manager": "", "dry_run": False, "status": 200, "exec_command": ["nslookup", "db"], "container": "t",
+     "exit_code": 0, "resolved": "db.default.svc.cluster.local", "target": "service/default/db"}]},
+    namespace="default")
 #: The observation a kind's cases are graded on, where it is not OBS.
-OBS_FOR = {"recalled": OBS_RECALL, "kube_request": OBS_REQUESTS, "kube_no_request": OBS_REQUESTS}
+OBS_FOR = {"recalled": OBS_RECALL, "kube_request": OBS_REQUESTS, "kube_no_request": OBS_REQUESTS,
+           "kube_in_pod": OBS_REQUESTS}
 
 # (kind, arguments that pass on OBS, arguments that fail on OBS)
 CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
@@ -112,6 +117,10 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("kube_request", {"command": "scale", "resource": "rs", "name": "front", "verb": ["patch", "update"]},
      {"command": "edit"}),
     ("kube_no_request", {"command": "edit"}, {"command": "get", "resource": "pods"}),
+    ("kube_in_pod", {"program": ["nslookup", "wget"], "reaches": "service/db", "succeeded": True, "pod": "t"},
+     {"program": "nslookup", "reaches": "service/other/db"}),
+    ("kube_in_pod", {"program": "nslookup", "reaches": "service/default/db"},
+     {"program": "curl", "reaches": "service/db"}),
     ("vi_did", {"keys": "45G"}, {"keys": "G"}),
     ("vi_not_did", {"keys": "x"}, {"keys": "dd"}),
     ("keys_contain", {"keys": "45G"}, {"keys": "<Esc>"}),

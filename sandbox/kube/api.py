@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from sandbox.kube import discovery
-from sandbox.kube.admission import Allocator, admit_job, admit_service
+from sandbox.kube.admission import Allocator, admit_daemonset, admit_job, admit_pod, admit_service
 from sandbox.kube.clock import rfc3339
 from sandbox.kube.defaults import apply_defaults
 from sandbox.kube.definitions import definition_name
@@ -54,6 +54,8 @@ SERVER_VERSION = {
 OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 OPENAPI_V2_JSON = {"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.37.0"}, "paths": {},
                    "definitions": {}}
+#: Deprecated resources: every request to them gets this warning (the apiserver's deprecated-API warning).
+DEPRECATED = {("", "v1", "endpoints"): "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"}
 OWNED_METADATA = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields",
                   "deletionGracePeriodSeconds")
 
@@ -134,7 +136,16 @@ class Api:
         if target is None:
             raise ApiError(404, "the server could not find the requested resource", details={})
         _check_path_names(req, target)
-        return self._resource(req, target)
+        r = target.resource
+        deprecated = DEPRECATED.get((r.group, r.version, r.plural))
+        if deprecated is None:
+            return self._resource(req, target)
+        try:
+            response = self._resource(req, target)
+        except ApiError as err:
+            response = Response.json(err.status(), err.code)
+        response.headers.append(warning_header(deprecated))
+        return response
 
     def _discovery_root(self, root: str, req: Request) -> Response:
         version = discovery.wanted_aggregated_version(req.accept)
@@ -259,6 +270,10 @@ class Api:
                 f"the API version in the data ({api_version}) does not match the expected API version "
                 f"({r.api_version})"
             )
+        if kind != r.kind and not any(k.kind == kind and k.api_version == api_version for k in RESOURCES.values()):
+            raise ApiError.bad_request(f'{kind} in version "{r.version}" cannot be handled as a {r.kind}: no kind '
+                                       f'"{kind}" is registered for version "{api_version}" in scheme '
+                                       '"pkg/api/legacyscheme/scheme.go:30"')
         if kind != r.kind:
             raise ApiError.bad_request(f"the kind in the data ({kind}) does not match the expected kind ({r.kind})")
         meta = obj.get("metadata")
@@ -314,6 +329,10 @@ class Api:
             admit_service(self.allocator, obj, old)
         if r.kind == "Job" and old is None:
             admit_job(obj)
+        if r.kind == "Pod" and old is None:
+            admit_pod(self.store, obj)
+        if r.kind == "DaemonSet":
+            admit_daemonset(obj, old)
         meta = obj["metadata"]
         if not meta.get("name"):
             raise ApiError.invalid(r.kind, "", [("metadata.name", "Required value: name or generateName is required")],

@@ -58,8 +58,7 @@ def pod_spec(spec: Obj, restart_policy: str = "Always") -> None:
 def _template(spec: Obj, restart_policy: str = "Always") -> None:
     template = spec.get("template")
     if isinstance(template, dict):
-        template.setdefault("metadata", {})
-        template["metadata"].setdefault("creationTimestamp", None)
+        template.setdefault("metadata", {})  # an ObjectMeta struct: always there, `{}` when empty
         if isinstance(template.get("spec"), dict):
             pod_spec(template["spec"], restart_policy)
 
@@ -133,10 +132,10 @@ def apply_defaults(kind: str, obj: Obj) -> Obj:
             spec.setdefault("successfulJobsHistoryLimit", 3)
             spec.setdefault("failedJobsHistoryLimit", 1)
             job_template = spec.setdefault("jobTemplate", {})
-            job_template.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+            job_template.setdefault("metadata", {})
             job_spec = job_template.get("spec")
-            if isinstance(job_spec, dict):
-                apply_defaults("Job", {"spec": job_spec})
+            if isinstance(job_spec, dict):  # a JobSpec is not a Job: only its pod template is defaulted
+                _template(job_spec, restart_policy="Never")
         case "Service" if spec is not None:
             spec.setdefault("type", "ClusterIP")
             if spec["type"] != "ExternalName":

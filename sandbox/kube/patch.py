@@ -13,7 +13,7 @@ Every function leaves its arguments untouched and raises only ``ApiError`` for a
 >>> json_patch({"a": 1}, [{"op": "test", "path": "/a", "value": 2}])
 Traceback (most recent call last):
 ...
-sandbox.kube.errors.ApiError: the server rejected our request due to an error in our request
+sandbox.kube.patch_values.Unprocessable: the server rejected our request due to an error in our request
 """
 
 from __future__ import annotations

@@ -28,13 +28,19 @@ class MergeError(Exception):
         self.code = code
 
 
-def unprocessable(message: str) -> ApiError:
-    """The apiserver's generic 422, which carries the library's message as its only cause."""
-    return ApiError(
-        422,
-        "the server rejected our request due to an error in our request",
-        details={"causes": [{"reason": "UnexpectedServerResponse", "message": message}]},
-    )
+class Unprocessable(ApiError):
+    """The apiserver's generic 422 (``NewGenericServerResponse`` with ``isUnexpectedResponse`` false): the
+    Status says only that the request was rejected, with empty details; the patch library's message is kept
+    here as ``cause`` and not sent."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(422, "the server rejected our request due to an error in our request", details={})
+        self.cause = cause
+
+
+def unprocessable(message: str) -> Unprocessable:
+    """The generic 422 of a patch that does not apply; ``message`` is the library's."""
+    return Unprocessable(message)
 
 
 def go_type(value: Any) -> str:

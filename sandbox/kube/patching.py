@@ -42,9 +42,8 @@ def _apply_patch(kind: str, definition: str, target: Obj, body: Any) -> Obj:
         return patch.json_patch(target, body)
     if kind == "application/merge-patch+json":
         return patch.json_merge_patch(target, body)
-    if not isinstance(body, dict):
-        raise ApiError.bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
-    return patch.strategic_merge_patch(target, body, definition)
+    # Not an object: Go's decoder names what it found ("cannot unmarshal string into ..."); null is no change.
+    return patch.strategic_merge_patch(target, {} if body is None else body, definition)
 
 
 def patch_object(api: Api, req: Request, r: Resource, namespace: str, name: str, sub: str | None,

@@ -33,6 +33,10 @@ from sandbox.kube.resources import RESOURCES, Resource
 Obj = dict[str, Any]
 Key = tuple[str, str, str]  # plural, namespace ("" when cluster-scoped), name
 
+#: The kinds whose strategy sets ``metadata.generation`` (1 on create, one more on each spec change); a
+#: Service, Namespace, Node, PersistentVolumeClaim or Lease has none though it has a spec.
+GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
+                              "Ingress", "IngressClass"})
 WATCH_LOG_SIZE = 20000
 STATE_VERSION = 1
 
@@ -140,7 +144,7 @@ class Store:
             meta.pop("deletionTimestamp", None)
             meta["uid"] = meta.get("uid") or str(uuid.uuid4())
             meta["creationTimestamp"] = rfc3339(self.clock.now())
-            if "spec" in obj or resource.kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
+            if resource.kind in GENERATION_KINDS:
                 meta["generation"] = 1
             if dry_run:
                 meta["resourceVersion"] = ""
@@ -197,7 +201,7 @@ class Store:
                 for owned in ("uid", "creationTimestamp", "deletionTimestamp", "generation"):
                     if owned in current["metadata"]:
                         meta[owned] = current["metadata"][owned]
-                if "generation" in meta and obj.get("spec") != current.get("spec"):
+                if "generation" in meta and _spec_changed(resource, obj, current):
                     meta["generation"] = int(meta["generation"]) + 1
             if _same(obj, current):
                 return copy.deepcopy(current)
@@ -337,6 +341,15 @@ class Store:
             items = list(self._objects.items())
         for (plural, _ns, _name), obj in items:
             yield plural, obj
+
+
+def _spec_changed(resource: Resource, new: Obj, old: Obj) -> bool:
+    """A change that counts for ``generation``: a pod's binding (setting ``spec.nodeName``) does not."""
+    new_spec, old_spec = new.get("spec"), old.get("spec")
+    if (resource.kind == "Pod" and isinstance(new_spec, dict) and isinstance(old_spec, dict)
+            and not old_spec.get("nodeName")):
+        new_spec = {k: v for k, v in new_spec.items() if k != "nodeName"}
+    return bool(new_spec != old_spec)
 
 
 def _has_status_subresource(resource: Resource) -> bool:

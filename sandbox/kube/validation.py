@@ -9,11 +9,12 @@ for their 400 and warning texts. Objects are taken as sent, after the server's d
 ...           "template": {"metadata": {"labels": {"app": "api"}},
 ...                        "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
 >>> [(path, text[:50]) for path, text in validate("Deployment", deploy, None)]
-[('spec.template.metadata.labels', 'Invalid value: map[string]string{"app":"api"}: `se')]
+[('spec.template.metadata.labels', 'Invalid value: {"app":"api"}: `selector` does not ')]
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -111,9 +112,8 @@ def _deployment(errs: Errors, obj: dict[str, Any], spec: dict[str, Any]) -> None
     elif kind == "RollingUpdate":
         _rolling_update(errs, as_dict(strategy.get("rollingUpdate")), "spec.strategy.rollingUpdate")
     else:
-        shown = (f"apps.DeploymentStrategy{{Type:{fmt.go_string(str(kind))}, "
-                 "RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}")
-        errs.add("spec.strategy", f'Unsupported value: {shown}: supported values: "Recreate", "RollingUpdate"')
+        errs.add("spec.strategy", f"Unsupported value: {_internal_strategy(strategy)}: supported values: "
+                                  '"Recreate", "RollingUpdate"')
     deadline, ready = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds", 0)
     if isinstance(deadline, int) and isinstance(ready, int) and deadline <= ready:
         errs.invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds")
@@ -150,9 +150,18 @@ def _daemonset(errs: Errors, obj: dict[str, Any], spec: dict[str, Any]) -> None:
     _workload_selector(errs, spec, "daemonset")
     _always_restart(errs, spec)
     _nonneg(errs, spec, "spec", "minReadySeconds", "revisionHistoryLimit")
-    kind = as_dict(spec.get("updateStrategy")).get("type", "RollingUpdate")
-    if kind not in ("OnDelete", "RollingUpdate"):
-        errs.not_supported("spec.updateStrategy.type", kind, ["OnDelete", "RollingUpdate"])
+    strategy = as_dict(spec.get("updateStrategy"))
+    if strategy.get("type", "RollingUpdate") not in ("OnDelete", "RollingUpdate"):
+        errs.add("spec.updateStrategy", f"Unsupported value: {_internal_strategy(strategy)}: supported values: "
+                                        '"RollingUpdate", "OnDelete"')
+
+
+def _internal_strategy(strategy: dict[str, Any]) -> str:
+    """A Deployment or DaemonSet strategy as the apiserver prints its internal struct (JSON without tags)."""
+    rolling = strategy.get("rollingUpdate")
+    shown_rolling = None if not isinstance(rolling, dict) else {
+        "MaxUnavailable": rolling.get("maxUnavailable") or 0, "MaxSurge": rolling.get("maxSurge") or 0}
+    return json.dumps({"Type": strategy.get("type", ""), "RollingUpdate": shown_rolling}, separators=(",", ":"))
 
 
 def _statefulset(errs: Errors, obj: dict[str, Any], spec: dict[str, Any]) -> None:
@@ -184,8 +193,8 @@ def _job_spec(errs: Errors, spec: dict[str, Any], path: str) -> None:
     template = as_dict(spec.get("template"))
     pod_template(errs, template, f"{path}.template")
     policy = as_dict(template.get("spec")).get("restartPolicy", "Always")
-    if policy not in ("OnFailure", "Never"):
-        errs.not_supported(f"{path}.template.spec.restartPolicy", policy, ["OnFailure", "Never"])
+    if policy not in ("OnFailure", "Never"):  # the Job validation's own Required, whatever the value
+        errs.required(f"{path}.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"')
 
 
 def _job(errs: Errors, obj: dict[str, Any], spec: dict[str, Any]) -> None:
@@ -237,13 +246,13 @@ def _immutable(errs: Errors, kind: str, new: dict[str, Any], old: dict[str, Any]
             "selector"):
         errs.add("spec.selector", f"Invalid value: {fmt.go_label_selector(spec.get('selector'))}: {IMMUTABLE}")
     if kind == "StatefulSet":
-        allowed = ("replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy",
-                   "minReadySeconds", "selector")
+        allowed = ("replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
+                   "persistentVolumeClaimRetentionPolicy", "minReadySeconds", "selector")
         if {k: v for k, v in spec.items() if k not in allowed} != {
                 k: v for k, v in old_spec.items() if k not in allowed}:
             errs.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', "
-                           "'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
-                           "'minReadySeconds' are forbidden")
+                           "'template', 'updateStrategy', 'revisionHistoryLimit', "
+                           "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
     if kind == "Job":
         if spec.get("selector") != old_spec.get("selector"):
             errs.add("spec.selector", f"Invalid value: {fmt.go_label_selector(spec.get('selector'))}: {IMMUTABLE}")

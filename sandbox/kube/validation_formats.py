@@ -1,7 +1,8 @@
 """The apiserver's field-error wording and its format checks (names, labels, ports, keys, cron schedules).
 
 Every check returns the apiserver's own message strings; ``Errors`` collects (field path, message)
-pairs in the shape ``ApiError.invalid`` formats, with values printed the way Go's ``%#v`` prints them.
+pairs in the shape ``ApiError.invalid`` formats, with values printed as a v1.36 apiserver prints them: strings
+quoted, numbers and booleans bare, maps, lists and structs as JSON.
 
 >>> dns1123_label("Web")[0][:40]
 'a lowercase RFC 1123 label must consist '
@@ -10,7 +11,7 @@ pairs in the shape ``ApiError.invalid`` formats, with values printed the way Go'
 >>> errs.items
 [('spec.replicas', 'Invalid value: -1: must be greater than or equal to 0')]
 >>> go_value({"app": "web"})
-'map[string]string{"app":"web"}'
+'{"app":"web"}'
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def go_string(text: str) -> str:
 
 
 def go_value(value: Any) -> str:
-    """A JSON value as the apiserver prints a bad value: strings quoted, maps and lists as Go literals."""
+    """A JSON value as the apiserver prints a bad value: strings quoted, composite values as Go's JSON."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -179,42 +180,42 @@ def go_value(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return go_string(value)
-    if isinstance(value, dict):
-        if all(isinstance(v, str) for v in value.values()):
-            inner = ", ".join(f"{go_string(k)}:{go_string(v)}" for k, v in sorted(value.items()))
-            return "map[string]string{" + inner + "}"
-        return "map[string]interface {}{" + ", ".join(
-            f"{go_string(k)}:{go_value(v)}" for k, v in sorted(value.items())) + "}"
-    if isinstance(value, list):
-        if all(isinstance(v, str) for v in value):
-            return "[]string{" + ", ".join(go_string(v) for v in value) + "}"
-        return "[]interface {}{" + ", ".join(go_value(v) for v in value) + "}"
-    return str(value)
+    return go_json(value)
+
+
+def go_json(value: Any) -> str:
+    """``json.Marshal``: compact, map keys sorted, ``<``, ``>`` and ``&`` escaped."""
+    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def go_label_map(labels: Any) -> str:
-    """A label map as Go prints ``map[string]string``; a missing map is the typed nil."""
-    if not isinstance(labels, dict) or not labels:
-        return "map[string]string(nil)" if not isinstance(labels, dict) else "map[string]string{}"
-    return go_value({k: str(v) for k, v in labels.items()})
+    """A label map as Go's JSON prints ``map[string]string``; a missing map is ``null``."""
+    if not isinstance(labels, dict):
+        return "null"
+    return go_json({k: str(v) for k, v in labels.items()})
 
 
 def go_label_selector(selector: Any) -> str:
-    """A ``metav1.LabelSelector`` as the apiserver prints it in ``field is immutable`` errors."""
-    selector = selector if isinstance(selector, dict) else {}
+    """A ``metav1.LabelSelector`` as JSON in its field order, empty fields left out (``omitempty``)."""
+    if not isinstance(selector, dict):
+        return "null"
+    fields: dict[str, Any] = {}
+    labels = selector.get("matchLabels")
+    if isinstance(labels, dict) and labels:
+        fields["matchLabels"] = dict(sorted((k, str(v)) for k, v in labels.items()))
     exprs = selector.get("matchExpressions")
     if isinstance(exprs, list) and exprs:
         rendered = []
         for e in exprs:
             e = e if isinstance(e, dict) else {}
-            values = e.get("values")
-            vals = "[]string(nil)" if not isinstance(values, list) else go_value([str(v) for v in values])
-            rendered.append(f"v1.LabelSelectorRequirement{{Key:{go_string(str(e.get('key', '')))}, "
-                            f"Operator:{go_string(str(e.get('operator', '')))}, Values:{vals}}}")
-        expr_text = "[]v1.LabelSelectorRequirement{" + ", ".join(rendered) + "}"
-    else:
-        expr_text = "[]v1.LabelSelectorRequirement(nil)"
-    return f"v1.LabelSelector{{MatchLabels:{go_label_map(selector.get('matchLabels'))}, MatchExpressions:{expr_text}}}"
+            item: dict[str, Any] = {"key": str(e.get("key", "")), "operator": str(e.get("operator", ""))}
+            if isinstance(e.get("values"), list) and e["values"]:
+                item["values"] = [str(v) for v in e["values"]]
+            rendered.append(item)
+        fields["matchExpressions"] = rendered
+    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class Errors:

@@ -2,7 +2,7 @@
 
 Only what changes from one run to the next is replaced: uids, resourceVersions, timestamps, ages, IP
 addresses, generated name suffixes, node names, server versions, tokens and certificates (a CA bundle
-counts as one certificate), the width of
+counts as one certificate), client-go's log lines about restarting a watch, the width of
 table columns (which follows from those), and the OpenShift extras the reference cluster documents (the
 ``openshift-service-ca.crt`` ConfigMap and projected-volume source). JSON and YAML documents are parsed
 and printed again in one style (kubectl prints them from the same tree, so the style is kubectl's, not
@@ -27,6 +27,9 @@ import yaml
 SAFE = "bcdfghjklmnpqrstvwxz2456789"
 OPENSHIFT_CM = "openshift-service-ca.crt"
 
+#: client-go's own log lines about a watch it restarts (``W1204 12:00:00.000000  123 reflector.go:...``):
+#: they come when the connection to the server drops for a moment, on any cluster, and say nothing of it.
+_KLOG_WATCH = re.compile(r"(?m)^[IWE]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ (reflector|watch|retrywatcher)\.go:\d+\].*\n?")
 _PEM = re.compile(r"-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", re.S)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 _BLOB = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{60,}={0,2}")
@@ -60,6 +63,7 @@ _SA_TOKEN = re.compile(r"\bkube-api-access-[a-z0-9]{5}\b")
 
 def normalise(text: str) -> str:
     """``text`` with the run-to-run noise replaced by fixed words (see the module docstring)."""
+    text = _KLOG_WATCH.sub("", text)
     text = _structured(text)
     text = _drop_openshift_lines(text)
     text = _PEM.sub("CERT", text)

@@ -57,13 +57,18 @@ def deleting(obj: Obj) -> bool:
 
 
 def system_create(cluster: Cluster, plural: str, obj: Obj, manager: str = CONTROLLER_MANAGER) -> Obj | None:
-    """Create an object as a controller does: defaults, managedFields, the store. None if it exists."""
+    """Create an object as a controller does: defaults, a pod's admission, managedFields, the store. None if it
+    exists."""
     from sandbox.kube import managed
 
     r = RESOURCES[plural]
     obj.setdefault("apiVersion", r.api_version)
     obj.setdefault("kind", r.kind)
     apply_defaults(r.kind, obj)
+    if r.kind == "Pod":
+        from sandbox.kube.admission import admit_pod
+
+        admit_pod(cluster.store, obj)
     definition = definition_name(r.group, r.version, r.kind) or ""
     obj["metadata"]["managedFields"] = managed.record_update(
         None, obj, manager, r.api_version, rfc3339(cluster.clock.now()), definition)

@@ -179,7 +179,7 @@ def reconcile_statefulsets(cluster: Cluster) -> None:
                     made["spec"]["subdomain"] = sts["spec"]["serviceName"]
                 if system_create(cluster, "pods", made) is not None:
                     record_event(cluster, sts, "Normal", "SuccessfulCreate",
-                                 f"create Pod {pod_name} in StatefulSet {name} successful", "statefulset-controller")
+                                 f"Create Pod {pod_name} in StatefulSet {name} successful", "statefulset-controller")
                 if not parallel:
                     blocked = True
                 continue

@@ -10,15 +10,21 @@ import os
 import signal
 import sys
 
-signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may not set the foreground otherwise
-try:
-    os.setpgid(0, 0)
-    os.tcsetpgrp(0, os.getpgrp())
-except OSError:
-    pass
-signal.signal(signal.SIGTTOU, signal.SIG_DFL)
-try:
-    os.execvp(sys.argv[1], sys.argv[1:])
-except (OSError, IndexError) as exc:
-    print(f"{sys.argv[1:2]}: {exc}", file=sys.stderr)
-    sys.exit(127)
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may not set the foreground otherwise
+    try:
+        os.setpgid(0, 0)
+        os.tcsetpgrp(0, os.getpgrp())
+    except OSError:
+        pass
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    try:
+        os.execvp(argv[1], argv[1:])
+    except (OSError, IndexError) as exc:
+        print(f"{argv[1:2]}: {exc}", file=sys.stderr)
+    return 127
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
