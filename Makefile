@@ -39,7 +39,7 @@ system:
 	fi
 
 lint: venv
-	$(BIN)/ruff check trainer sandbox tests bench tools
+	$(BIN)/ruff check trainer sandbox practice_cluster tests bench tools
 	$(BIN)/trainer lint
 
 typecheck: venv

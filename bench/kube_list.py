@@ -30,8 +30,7 @@ from typing import Any
 
 from _figures import add_figures_option, write_figures
 
-from sandbox.kube.cluster import Cluster
-from sandbox.kube.wire import Request
+from practice_cluster import Cluster, Request
 
 TARGET_MS = 100.0
 PATH = "/api/v1/namespaces/default/pods"

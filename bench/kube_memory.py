@@ -129,13 +129,12 @@ def child(total: int) -> int:
 
     from kube_list import pod_object
 
-    import sandbox.kube.bootstrap
-    import sandbox.kube.controllers
-    import sandbox.kube.server
-    import sandbox.kube.tables
-    import sandbox.kube.watch  # noqa: F401 (imported for the baseline)
-    from sandbox.kube.cluster import Cluster
-    from sandbox.kube.wire import Request
+    import practice_cluster.controllers
+    import practice_cluster.controllers.bootstrap
+    import practice_cluster.http.server
+    import practice_cluster.rest.watch
+    import practice_cluster.tables.tables  # noqa: F401 (imported for the baseline)
+    from practice_cluster import Cluster, Request
 
     gc.collect()
     figures: dict[str, Any] = {"baseline": memory_mb()["VmRSS"]}

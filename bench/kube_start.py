@@ -7,7 +7,7 @@ Uses the kubectl next to this Python (the venv's, from PyPI). Two parts:
   ``Cluster()`` (real clock, bootstrapped) + ``start()`` (HTTP server, controller thread) +
   ``write_kubeconfig`` (the cluster part), then ``kubectl get ns`` with a fresh ``HOME`` and
   ``KUBECACHEDIR`` (a cold discovery cache) until it exits 0 listing ``default`` (the kubectl part).
-  ``import sandbox.kube.cluster`` before it and ``cluster.stop()`` after it are shown apart (not in the
+  ``import practice_cluster.cluster`` before it and ``cluster.stop()`` after it are shown apart (not in the
   start). Baseline, in the same runs: ``kubectl version --client`` (kubectl's own start, no server);
 * warm: one started cluster with a 3-replica Deployment rolled out (pods Running), one untimed
   ``kubectl get pods`` to fill the discovery cache, then 20 runs each, taking turns, of ``kubectl get pods``
@@ -38,8 +38,7 @@ from typing import TYPE_CHECKING, Any
 from _figures import add_figures_option, write_figures
 
 if TYPE_CHECKING:
-    from sandbox.kube.cluster import Cluster
-    from sandbox.kube.wire import Request, Response
+    from practice_cluster import Cluster, Request, Response
 
 KUBECTL = Path(sys.executable).parent / "kubectl"
 TARGET_CLUSTER_S = 0.5
@@ -87,7 +86,7 @@ def cold_child() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-kube-") as home_dir:
         home = Path(home_dir)
         importing = time.perf_counter()
-        from sandbox.kube.cluster import Cluster
+        from practice_cluster import Cluster
 
         started = time.perf_counter()
         cluster = Cluster()
@@ -142,8 +141,7 @@ def round_trip(address: str) -> float:
 def warm_runs(runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Seconds of ``kubectl get pods`` and ``kubectl version --client`` runs; and the server's part of each get:
     the seconds spent in ``Api.handle`` during it, and the HTTP round trip of its request (``http.client``)."""
-    from sandbox.kube.cluster import Cluster
-    from sandbox.kube.wire import Request
+    from practice_cluster import Cluster, Request
 
     times: dict[str, list[float]] = {"kubectl get pods": [], "kubectl version --client (warm)": []}
     server: dict[str, list[float]] = {"Api.handle": [], "round trip": []}
@@ -226,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'warm (discovery cached)':<34}")
         medians[name] = percentile(values, 0.5)
         print(f"  {name:<32}{medians[name]:>10.3f}{min(values):>8.3f}{max(values):>8.3f}")
-    print(f"not in the cold start: import sandbox.kube.cluster median {percentile(apart['import'], 0.5):.3f} s, "
+    print(f"not in the cold start: import practice_cluster.cluster median {percentile(apart['import'], 0.5):.3f} s, "
           f"cluster.stop() median {percentile(apart['stop'], 0.5):.3f} s")
     handle_ms, trip_ms = (percentile(server[k], 0.5) * 1000 for k in ("Api.handle", "round trip"))
     print(f"warm get pods, the server's part: median {handle_ms:.2f} ms in Api.handle per run; "

@@ -35,7 +35,7 @@ from typing import Any
 
 from _figures import add_figures_option, write_figures
 
-from sandbox.kube.cluster import Cluster
+from practice_cluster import Cluster
 
 WATCHERS = 20
 ROUNDS = 3

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import VENV_KUBECTL
-from sandbox.kube.cluster import Cluster
+from practice_cluster.cluster import Cluster
 
 
 def kubectl_binaries() -> list[str]:

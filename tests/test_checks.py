@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sandbox.kube.requests import REQUESTS_KEY
+from practice_cluster.storage.requests import REQUESTS_KEY
 from sandbox.observation import FileInfo, Observation, ProbeResult
 from sandbox.screen import ScreenSnapshot
 from sandbox.session import KeyEvent

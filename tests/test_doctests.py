@@ -1,5 +1,5 @@
-"""The usage examples in every module's docstrings still hold (trainer and sandbox, the practice
-cluster included): a docstring example that no longer runs is a broken promise to the reader."""
+"""The usage examples in every module's docstrings still hold (trainer, sandbox and the practice
+cluster): a docstring example that no longer runs is a broken promise to the reader."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ import pkgutil
 
 import pytest
 
+import practice_cluster
 import sandbox
 import trainer
 
-MODULES = sorted(m.name for package in (trainer, sandbox)
+MODULES = sorted(m.name for package in (trainer, sandbox, practice_cluster)
                  for m in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
                  if m.name != "trainer.__main__")
 
 
 def test_every_module_is_found() -> None:
-    assert {"trainer.verify", "sandbox.session", "sandbox.kube.api", "sandbox.kube.controllers.pods"} <= set(MODULES)
+    assert {"trainer.verify", "sandbox.session", "practice_cluster.rest.api",
+            "practice_cluster.controllers.pods"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

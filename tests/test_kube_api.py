@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from sandbox.kube import store as store_module
-from sandbox.kube import watch as watch_module
-from sandbox.kube.cluster import Cluster
-from sandbox.kube.wire import Request, Response
+from practice_cluster.cluster import Cluster
+from practice_cluster.rest import watch as watch_module
+from practice_cluster.storage import store as store_module
+from practice_cluster.wire import Request, Response
 
 NS = "default"
 CORE = f"/api/v1/namespaces/{NS}"

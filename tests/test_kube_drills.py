@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import PACKS, kubectl_binary, needs
-from sandbox.kube.cluster import Cluster
-from sandbox.kube.guard import refusal
+from practice_cluster.cluster import Cluster
+from practice_cluster.http.guard import refusal
 from trainer.errors import TrainerError
 from trainer.grading import grade
 from trainer.kube_target import PracticeTarget
@@ -134,7 +134,7 @@ def test_shipped_drills_verify_on_a_learners_cluster(tmp_path: Path) -> None:
     import io
 
     from conftest import PACKS
-    from sandbox.kube.cluster import ScaledClock
+    from practice_cluster.cluster import ScaledClock
     from trainer.cli import main
 
     learners = Cluster(ScaledClock(10.0)).start()

@@ -1,4 +1,4 @@
-"""kubectl exec, attach and run -it into the practice cluster's simulated containers (sandbox.kube.streams).
+"""kubectl exec, attach and run -it into the practice cluster's simulated containers (practice_cluster.streams).
 
 The real kubectl speaks the WebSocket channel protocol to the practice server; the container is a
 bubblewrap sandbox with the pod's environment, volumes, hostname and the cluster's DNS and Services.
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from practice_cluster.cluster import Cluster, ScaledClock
+from practice_cluster.storage.attached import AttachedProcesses
+from practice_cluster.streams import channels, netsim
 from sandbox.isolation import bwrap_usable
-from sandbox.kube.cluster import Cluster, ScaledClock
-from sandbox.kube.streams import channels, netsim
-from sandbox.kube.streams.attached import AttachedProcesses
 
 KUBECTL = Path(sys.executable).parent / "kubectl"
 needs_bwrap = pytest.mark.skipif(not bwrap_usable() or shutil.which("bwrap") is None,

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import kubectl_binary
-from sandbox.kube.apply import server_side_apply
-from sandbox.kube.errors import ApiError
-from sandbox.kube.managed import LAST_APPLIED, fields_set, manager_name, owned_paths, record_update
+from practice_cluster.apply.apply import server_side_apply
+from practice_cluster.apply.managed import LAST_APPLIED, fields_set, owned_paths, record_update
+from practice_cluster.errors import ApiError
+from practice_cluster.wire import manager_name
 
 DEPLOY = "io.k8s.api.apps.v1.Deployment"
 POD = "io.k8s.api.core.v1.Pod"

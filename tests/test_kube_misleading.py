@@ -24,9 +24,9 @@ import pytest
 
 from conftest import VENV_KUBECTL, needs
 from kubectl_env import Kubectl, until
-from sandbox.kube import cron
-from sandbox.kube.cluster import Cluster, ScaledClock
-from sandbox.kube.controllers.batch import next_times, parse_schedule
+from practice_cluster import cron
+from practice_cluster.cluster import Cluster, ScaledClock
+from practice_cluster.controllers.batch import next_times, parse_schedule
 
 _names = itertools.count()
 
@@ -392,7 +392,7 @@ def test_json_refuses_a_whole_float_for_an_integer(cluster: Cluster, k: Kubectl)
      "Burstable"),  # one container without limits
 ])
 def test_a_pods_qos_class_follows_its_resources(resources: list[dict[str, Any]], want: str) -> None:
-    from sandbox.kube.defaults import qos_class
+    from practice_cluster.registry.defaults import qos_class
 
     spec = {"containers": [{"name": f"c{n}", "image": "nginx", "resources": r} for n, r in enumerate(resources)]}
     assert qos_class(spec) == want

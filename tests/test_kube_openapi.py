@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 import pytest
 
 from conftest import kubectl_binary
-from sandbox.kube import openapi
-from sandbox.kube.resources import GROUPS, RESOURCES
+from practice_cluster.rest import openapi
+from practice_cluster.schema.resources import GROUPS, RESOURCES
 
 
 def doc(path: str) -> dict[str, Any]:

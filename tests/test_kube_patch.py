@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import kubectl_binary
-from sandbox.kube.definitions import definition_name
-from sandbox.kube.errors import ApiError
-from sandbox.kube.patch import json_merge_patch, json_patch, strategic_merge_patch
-from sandbox.kube.patch_values import Unprocessable
+from practice_cluster.errors import ApiError
+from practice_cluster.patch.bodies import json_merge_patch, json_patch, strategic_merge_patch
+from practice_cluster.patch.values import Unprocessable
+from practice_cluster.schema.definitions import definition_name
 
 POD = "io.k8s.api.core.v1.Pod"
 DEPLOYMENT = "io.k8s.api.apps.v1.Deployment"

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import kubectl_binary
-from sandbox.kube.errors import ApiError
-from sandbox.kube.protobuf import MAX_DEPTH, decode, message_name
-from sandbox.kube.resources import RESOURCES
+from practice_cluster.errors import ApiError
+from practice_cluster.protobuf import MAX_DEPTH, decode, message_name
+from practice_cluster.schema.resources import RESOURCES
 
 CAPTURED = Path(__file__).resolve().parent / "captured" / "kube"
 
@@ -350,7 +350,7 @@ def test_mutated_captured_bodies_only_give_a_dict_or_bad_request(name: str, at: 
 
 def test_durations_read_like_go() -> None:
     # metav1.Duration holds nanoseconds; JSON has Go's time.Duration.String().
-    from sandbox.kube.protobuf import _go_duration
+    from practice_cluster.protobuf import _go_duration
 
     assert [_go_duration(n) for n in (0, 1500, 1_500_000_000, 3_600_000_000_000, 90_000_000_000, -2_000_000_000)] == [
         "0s", "1.5µs", "1.5s", "1h0m0s", "1m30s", "-2s",

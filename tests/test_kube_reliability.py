@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 
 from conftest import needs
 from kubectl_env import Kubectl, kubectl_binaries, until
-from sandbox.kube.cluster import Cluster, ScaledClock
-from sandbox.kube.patching import PATCH_TYPES
-from sandbox.kube.resources import RESOURCES
-from sandbox.kube.wire import MAX_BODY, Request, Response
+from practice_cluster.cluster import Cluster, ScaledClock
+from practice_cluster.rest.patching import PATCH_TYPES
+from practice_cluster.schema.resources import RESOURCES
+from practice_cluster.wire import MAX_BODY, Request, Response
 
 NS = "default"
 CORE = f"/api/v1/namespaces/{NS}"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import needs
-from sandbox.kube import requests
-from sandbox.kube.requests import REQUESTS_KEY, RequestLog, describe
+from practice_cluster.storage import requests
+from practice_cluster.storage.requests import REQUESTS_KEY, RequestLog, describe
 from sandbox.observation import Observation
 from trainer.checks import CHECKS
 from trainer.kube_target import PracticeTarget

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import needs
 from kubectl_env import VENV_KUBECTL, Kubectl, kubectl_binaries, until
-from sandbox.kube.cluster import Cluster, ScaledClock
+from practice_cluster.cluster import Cluster, ScaledClock
 
 pytestmark = [pytest.mark.kube, needs("kubectl")]
 _names = itertools.count()

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from conftest import kubectl_binary
-from sandbox.kube.errors import ApiError
-from sandbox.kube.resources import RESOURCES, Resource
-from sandbox.kube.tables import columns, human_duration, row, row_conditions, table
+from practice_cluster.errors import ApiError
+from practice_cluster.schema.resources import RESOURCES, Resource
+from practice_cluster.tables.tables import columns, human_duration, row, row_conditions, table
 
 NOW = 1704067200.0  # 2024-01-01T00:00:00Z, the cluster clock of every test
 

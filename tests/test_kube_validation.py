@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from sandbox.kube import cron, validation
-from sandbox.kube.errors import ApiError
-from sandbox.kube.validation_formats import go_label_selector, go_value
+from practice_cluster import cron
+from practice_cluster.errors import ApiError
+from practice_cluster.schema import validation
+from practice_cluster.schema.validation_formats import go_label_selector, go_value
 
 DEPLOY = "io.k8s.api.apps.v1.Deployment"
 LABEL_REGEX = "(e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"

@@ -1,11 +1,11 @@
-"""Write ``sandbox/kube/data/openapi_enums.json``: the enum values of the Kubernetes API types' fields.
+"""Write ``practice_cluster/data/openapi_enums.json``: the enum values of the Kubernetes API types' fields.
 
 Usage: ``python tools/openapi_enums.py KUBECONFIG [OUTPUT]``
 
 The table is read from a real kube-apiserver's ``/openapi/v3`` documents (through ``kubectl get --raw``):
 for every schema component, each property that lists ``enum`` values, with the property's description
 (which ends in the "Possible enum values" list `kubectl explain` prints). The practice cluster's schemas
-come from a file without them; ``sandbox/kube/openapi.py`` lays this table over them.
+come from a file without them; ``practice_cluster/rest/openapi.py`` lays this table over them.
 
 Output format (JSON)::
 
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUTPUT = Path(__file__).resolve().parent.parent / "sandbox" / "kube" / "data" / "openapi_enums.json"
+OUTPUT = Path(__file__).resolve().parent.parent / "practice_cluster" / "data" / "openapi_enums.json"
 
 
 def raw(kubeconfig: str, path: str) -> Any:

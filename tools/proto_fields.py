@@ -1,4 +1,4 @@
-"""Write ``sandbox/kube/data/proto_messages.json``: the protobuf field table of the Kubernetes API types.
+"""Write ``practice_cluster/data/proto_messages.json``: the protobuf field table of the Kubernetes API types.
 
 Usage: ``python tools/proto_fields.py KUBECTL_BINARY [OUTPUT]``
 
@@ -314,7 +314,7 @@ def main(argv: list[str]) -> int:
     if len(argv) not in (2, 3):
         print(__doc__.splitlines()[2], file=sys.stderr)
         return 2
-    default = Path(__file__).resolve().parent.parent / "sandbox" / "kube" / "data" / "proto_messages.json"
+    default = Path(__file__).resolve().parent.parent / "practice_cluster" / "data" / "proto_messages.json"
     out = Path(argv[2]) if len(argv) == 3 else default
     table = build(Path(argv[1]).read_bytes())
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ def _run_file(data_dir: Path) -> Path:
 def cluster_up(port: int, state: Path | None, data_dir: Path, out: TextIO, ready: threading.Event | None = None,
                stop: threading.Event | None = None) -> int:
     """Serve a practice cluster on 127.0.0.1 until SIGINT/SIGTERM (or ``stop`` is set)."""
-    from sandbox.kube.cluster import Cluster
+    from practice_cluster import Cluster
 
     try:
         cluster = Cluster(state=state)

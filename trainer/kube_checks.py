@@ -14,8 +14,7 @@ from typing import Any
 
 import yaml
 
-from sandbox.kube.errors import ApiError
-from sandbox.kube.selectors import parse_label_selector
+from practice_cluster import ApiError, parse_label_selector
 from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
 from trainer.kube_paths import field_value, parse_path, resource_named, resource_problems, same_value, show

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.kube.resources import RESOURCES, Resource
+from practice_cluster import RESOURCES, Resource
 
 
 class _Missing:

@@ -1,7 +1,7 @@
 """The check kind ``kube_in_pod``: a program the learner ran inside a practice container, judged by what it did.
 
 In a practice container ``nslookup``, ``curl`` and ``wget`` answer from the cluster's DNS and Services,
-and each call is recorded (sandbox.kube.streams): the program, its exit code, the DNS name that
+and each call is recorded (practice_cluster.streams): the program, its exit code, the DNS name that
 answered and whose name it is. So ``nslookup db``, ``nslookup db.inu``, ``nslookup
 db.inu.svc.cluster.local`` and ``wget -qO- db.inu:80`` all reach ``service/db`` however they are
 spelt, whether typed in ``kubectl exec -it POD -- sh`` or given to ``kubectl run -it --rm``.
@@ -12,7 +12,7 @@ spelt, whether typed in ``kubectl exec -it POD -- sh`` or given to ``kubectl run
       pod: web                   # optional: the pod it ran in
       succeeded: true            # optional: its exit status was 0 (false: it failed; leave out: either)
 
-    >>> from sandbox.kube.requests import REQUESTS_KEY
+    >>> from practice_cluster import REQUESTS_KEY
     >>> rec = {"verb": "run", "namespace": "inu", "name": "bb", "exec_command": ["nslookup", "db"],
     ...        "exit_code": 0, "resolved": "db.inu.svc.cluster.local", "target": "service/inu/db"}
     >>> obs = Observation("ksh93", cluster={REQUESTS_KEY: [rec]}, namespace="inu")
@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.kube.requests import REQUESTS_KEY
+from practice_cluster import REQUESTS_KEY
 from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
 from trainer.messages import say
+from trainer.text import Text
 
 PROGRAMS = ("nslookup", "curl", "wget")
 KINDS = ("service", "pod", "externalname")
@@ -60,16 +61,18 @@ def matches(args: Mapping[str, Any], record: Mapping[str, Any], namespace: str) 
 
 def _said(records: list[Mapping[str, Any]]) -> str:
     runs = [" ".join(str(a) for a in r.get("exec_command") or []) for r in records if r.get("verb") == "run"]
-    return ", ".join(f"`{r}`" for r in runs[-4:]) or "-"
+    return ", ".join(f"`{r}`" for r in runs[-4:]) or "-"  # "-": nothing, as kube_request says it
 
 
-def _want(args: Mapping[str, Any]) -> str:
-    what = " / ".join(_programs(args))
-    if "reaches" in args:
-        what += f" → {args['reaches']}"
-    if "pod" in args:
-        what += f" (pod {args['pod']})"
-    return what
+def _want(args: Mapping[str, Any]) -> Text:
+    """What the drill asks for, in words: ``nslookup of the Service db``."""
+    programs = " / ".join(_programs(args))
+    if "reaches" not in args:
+        return Text(programs, programs)
+    kind, _, name = str(args["reaches"]).partition("/")
+    en = {"service": "the Service", "pod": "the pod", "externalname": "the ExternalName Service"}[kind]
+    ko = {"service": "서비스", "pod": "파드", "externalname": "ExternalName 서비스"}[kind]
+    return Text(f"{programs} reaching {en} {name}", f"{programs} (대상: {ko} {name})")
 
 
 def _in_pod(args: Mapping[str, Any], obs: Observation) -> Outcome:

@@ -1,4 +1,4 @@
-"""Check kinds on the requests the drill's cluster received (sandbox.kube.requests): ``kube_request`` and
+"""Check kinds on the requests the drill's cluster received (practice_cluster.storage.requests): ``kube_request`` and
 ``kube_no_request``. kubectl names its command in every request (``Kubectl-Command: kubectl scale``),
 so these grade the method however the learner wrote the command line: ``k``, flags anywhere, long
 forms, a heredoc piped to ``-f -``, a script.
@@ -10,7 +10,7 @@ forms, a heredoc piped to ``-f -``, a script.
     - kind: kube_no_request
       command: edit
 
-    >>> from sandbox.kube.requests import REQUESTS_KEY
+    >>> from practice_cluster import REQUESTS_KEY
     >>> rec = {"verb": "patch", "resource": "replicasets", "namespace": "default", "name": "front",
     ...        "subresource": "scale", "command": "kubectl scale", "manager": "", "dry_run": False, "status": 200}
     >>> obs = Observation("ksh93", cluster={REQUESTS_KEY: [rec]})
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.kube.requests import REQUESTS_KEY
+from practice_cluster import REQUESTS_KEY
 from sandbox.observation import Observation
 from trainer.check_base import PASS, CheckKind, Outcome
 from trainer.kube_paths import resource_named, resource_problems

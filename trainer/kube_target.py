@@ -23,11 +23,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sandbox.kube.cluster import IDLE_WAIT_S, Cluster, ScaledClock
-from sandbox.kube.guard import NamespaceGuard
-from sandbox.kube.requests import REQUESTS_KEY, TRAINER_HEADER
-from sandbox.kube.resources import RESOURCES
-from sandbox.kube.streams.connect import busy as stream_busy
+from practice_cluster import IDLE_WAIT_S, REQUESTS_KEY, RESOURCES, TRAINER_HEADER, Cluster, NamespaceGuard, ScaledClock
+from practice_cluster import streams_busy as stream_busy
 from trainer.errors import TrainerError
 from trainer.kube_paths import resource_named
 

@@ -52,7 +52,7 @@ class Endpoint:
 @contextmanager
 def practice() -> Iterator[Endpoint]:
     """A fresh practice cluster on the real clock, served on a free port."""
-    from sandbox.kube.cluster import Cluster
+    from practice_cluster import Cluster
 
     cluster = Cluster().start(0)
     try:

@@ -1,0 +1,1 @@
+"""Server-side apply: field sets, field values and the managers that own them (managedFields)."""

@@ -1,0 +1,1 @@
+"""REST handlers: routing, discovery, OpenAPI, watches, logs, deletes and patches."""

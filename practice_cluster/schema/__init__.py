@@ -1,0 +1,1 @@
+"""Schema: the served resources, their OpenAPI definitions and validation in the apiserver's words."""

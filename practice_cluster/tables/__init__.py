@@ -1,0 +1,1 @@
+"""Tables: the server-side tables kubectl prints (the apiserver's columns for every kind)."""
