@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from practice_cluster.errors import ApiError
+from practice_cluster.rest.writes import final_if, guaranteed_update, keep_server_set
 from practice_cluster.schema.definitions import definition_name
 from practice_cluster.schema.resources import Resource
 from practice_cluster.storage.clock import rfc3339
@@ -32,7 +33,6 @@ PATCH_TYPES = (
     "application/apply-patch+yaml",
     "application/apply-patch+cbor",
 )
-RETRIES = 8
 
 
 def _apply_patch(kind: str, definition: str, target: Obj, body: Any) -> Obj:
@@ -62,37 +62,30 @@ def patch_object(writes: Writes, req: Request, r: Resource, namespace: str, name
     definition = definition_name(r.group, r.version, r.kind) or ""
     if kind.startswith("application/apply-patch"):
         return _server_side_apply(writes, req, r, namespace, name, sub, body, definition, dry_run)
-    for _attempt in range(RETRIES):
+
+    def attempt() -> Obj:
         old = writes.store.get(r.plural, namespace, name)
         if sub == "scale":
             scale = _apply_patch(kind, "io.k8s.api.autoscaling.v1.Scale", scale_of(r, old), body)
-            explicit = (scale.get("metadata") or {}).get("resourceVersion") != old["metadata"]["resourceVersion"]
-            try:
-                return writes.write_scale(req, r, old, scale, dry_run)
-            except ApiError as err:
-                if err.code == 409 and err.reason == "Conflict" and not explicit:
-                    continue
-                raise
+            named = (scale.get("metadata") or {}).get("resourceVersion") != old["metadata"]["resourceVersion"]
+            return final_if(named, lambda: writes.write_scale(req, r, old, scale, dry_run))
         patched = _apply_patch(kind, definition, copy.deepcopy(old), body)
         if not isinstance(patched, dict):
             raise ApiError.bad_request("the patch did not produce an object")
         check_patched_types(kind, definition, body, patched)
         writes.check_envelope(r, patched, namespace)
-        sent_rv = patched["metadata"].get("resourceVersion")
-        explicit_rv = sent_rv != old["metadata"]["resourceVersion"]
+        named = patched["metadata"].get("resourceVersion") != old["metadata"]["resourceVersion"]
         if patched["metadata"].get("name") != name:
             raise ApiError.bad_request(f'metadata.name: Invalid value: "{patched["metadata"].get("name")}": '
                                        "field is immutable")
-        said = writes.check_fields(req, r, patched)
-        if warnings is not None:
-            warnings += said
-        try:
-            return writes.write_update(req, r, old, patched, sub or "", dry_run)
-        except ApiError as err:
-            if err.code == 409 and err.reason == "Conflict" and not explicit_rv:
-                continue
-            raise
-    raise ApiError.conflict(r.plural, name, r.group)
+        said[:] = writes.check_fields(req, r, patched)
+        return final_if(named, lambda: writes.write_update(req, r, old, patched, sub or "", dry_run))
+
+    said: list[str] = []
+    stored = guaranteed_update(r, name, attempt)
+    if warnings is not None:
+        warnings += said
+    return stored
 
 
 def check_patched_types(kind: str, definition: str, body: Any, patched: Obj) -> None:
@@ -131,7 +124,8 @@ def _server_side_apply(writes: Writes, req: Request, r: Resource, namespace: str
     writes.check_fields(req, r, applied)
     force = req.query.get("force") in ("true", "1")
     now = rfc3339(writes.clock.now())
-    for _attempt in range(RETRIES):
+
+    def attempt() -> Obj:
         try:
             live = writes.store.get(r.plural, namespace, name)
         except ApiError as err:
@@ -139,7 +133,7 @@ def _server_side_apply(writes: Writes, req: Request, r: Resource, namespace: str
                 raise
             live = None
         merged = server_side_apply(live, copy.deepcopy(applied), manager_of(req), definition, force,
-                                       r.api_version, now)
+                                   r.api_version, now)
         if live is None:
             merged["metadata"].pop("resourceVersion", None)
             writes.prepare(r, merged, None)
@@ -149,16 +143,10 @@ def _server_side_apply(writes: Writes, req: Request, r: Resource, namespace: str
                 stored["metadata"]["managedFields"] = fields
             return stored
         merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
-        for key in ("uid", "creationTimestamp", "deletionTimestamp", "generation"):
-            if key in live["metadata"]:
-                merged["metadata"][key] = live["metadata"][key]
+        keep_server_set(merged["metadata"], live["metadata"])
         if "status" in live and sub != "status":
             merged["status"] = live["status"]
         writes.prepare(r, merged, live)
-        try:
-            return writes.store.update(r.plural, merged, status_only=sub == "status", dry_run=dry_run)
-        except ApiError as err:
-            if err.code == 409 and err.reason == "Conflict":
-                continue
-            raise
-    raise ApiError.conflict(r.plural, name, r.group)
+        return writes.store.update(r.plural, merged, status_only=sub == "status", dry_run=dry_run)
+
+    return guaranteed_update(r, name, attempt)

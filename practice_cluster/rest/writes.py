@@ -2,8 +2,9 @@
 
 The body's envelope (kind, apiVersion, metadata, namespace), unknown fields per ``fieldValidation``,
 then defaults, admission and validation (``prepare``), managedFields (``record``), and the store, which
-owns the metadata the server sets and the guaranteed update. The REST handlers (api, patching, deletion)
-call it; it calls none of them.
+keeps the metadata only the server sets (``storage.store.SERVER_SET``). ``guaranteed_update`` is the one
+loop that runs a read-change-write again when another writer got there first. The REST handlers (api,
+patching, deletion) call it; it calls none of them.
 
     writes = Writes(store, clock)
     obj = writes.check_envelope(resource, body, "default")
@@ -13,6 +14,7 @@ call it; it calls none of them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from practice_cluster.errors import ApiError
@@ -21,11 +23,13 @@ from practice_cluster.registry.defaults import apply_defaults
 from practice_cluster.schema.definitions import definition_name
 from practice_cluster.schema.resources import RESOURCES, Resource
 from practice_cluster.storage.clock import Clock, rfc3339
-from practice_cluster.storage.store import Obj, Store
+from practice_cluster.storage.store import SERVER_SET, Obj, Store
 from practice_cluster.wire import Request, manager_of
 
-OWNED_METADATA = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "managedFields",
-                  "deletionGracePeriodSeconds")
+#: How often a write that lost a race to another writer is tried again before it is a 409 Conflict.
+RETRIES = 8
+#: What a create drops from the body: the server-set metadata, the resourceVersion and managedFields.
+OWNED_METADATA = (*SERVER_SET, "resourceVersion", "managedFields")
 
 
 def _drop_nulls(value: Any) -> None:
@@ -43,6 +47,48 @@ def _drop_nulls(value: Any) -> None:
 def strip_owned(meta: dict[str, Any]) -> None:
     for key in OWNED_METADATA:
         meta.pop(key, None)
+
+
+def keep_server_set(meta: dict[str, Any], old: dict[str, Any]) -> None:
+    """A client's update keeps the metadata only the server sets as stored (and adds none of it)."""
+    for key in SERVER_SET:
+        if key in old:
+            meta[key] = old[key]
+        else:
+            meta.pop(key, None)
+
+
+class Stale(Exception):
+    """A write that named a resourceVersion that is no longer current: its conflict is the client's own."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def final_if(stale: bool, write: Callable[[], Obj]) -> Obj:
+    """``write()``, whose conflict is final (not retried) when the client named a ``resourceVersion``."""
+    try:
+        return write()
+    except ApiError as err:
+        if stale and err.code == 409 and err.reason == "Conflict":
+            raise Stale(err) from err
+        raise
+
+
+def guaranteed_update(r: Resource, name: str, attempt: Callable[[], Obj]) -> Obj:
+    """The apiserver's guaranteed update: ``attempt`` reads the live object, changes it and writes it; when
+    another writer got there first it runs again (a patch never fails with a conflict it did not ask for)."""
+    for _ in range(RETRIES):
+        try:
+            return attempt()
+        except Stale as stale:
+            raise stale.error from None
+        except ApiError as err:
+            if err.code == 409 and err.reason == "Conflict":
+                continue
+            raise
+    raise ApiError.conflict(r.plural, name, r.group)
 
 
 class Writes:
@@ -147,11 +193,7 @@ class Writes:
     def write_update(self, req: Request, r: Resource, old: Obj, new: Obj, sub: str, dry_run: bool) -> Obj:
         """Validate and store a changed object (update, patch, the status subresource)."""
         meta = new.setdefault("metadata", {})
-        for key in ("uid", "creationTimestamp", "deletionTimestamp", "generation", "deletionGracePeriodSeconds"):
-            if key in old["metadata"]:
-                meta[key] = old["metadata"][key]
-            else:
-                meta.pop(key, None)
+        keep_server_set(meta, old["metadata"])
         if sub == "status":
             merged = {k: v for k, v in old.items() if k != "status"}
             merged["status"] = new.get("status", {})

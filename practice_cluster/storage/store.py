@@ -37,6 +37,9 @@ Key = tuple[str, str, str]  # plural, namespace ("" when cluster-scoped), name
 #: Service, Namespace, Node, PersistentVolumeClaim or Lease has none though it has a spec.
 GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
                               "Ingress", "IngressClass"})
+#: The metadata only the server sets: an update keeps it as stored (the one list of it; rest.writes strips it
+#: from a create and keeps a client from adding it).
+SERVER_SET = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation")
 WATCH_LOG_SIZE = 20000
 STATE_VERSION = 1
 
@@ -198,7 +201,7 @@ class Store:
                 if "status" in current and _has_status_subresource(resource):
                     obj["status"] = copy.deepcopy(current["status"])
                 # Callers may set deletionTimestamp (a graceful delete) but never clear it or move the rest.
-                for owned in ("uid", "creationTimestamp", "deletionTimestamp", "generation"):
+                for owned in SERVER_SET:
                     if owned in current["metadata"]:
                         meta[owned] = current["metadata"][owned]
                 if "generation" in meta and _spec_changed(resource, obj, current):
