@@ -239,3 +239,28 @@ def test_an_attached_process_runs_once_and_keeps_its_exit() -> None:
     assert book.streams_busy(0.5)
     book.closed(token)
     assert not book.streams_busy(0.5)
+
+
+@needs_bwrap
+def test_a_refused_exec_is_recorded_as_refused(practice: tuple[Cluster, dict[str, str]]) -> None:
+    cluster, env = practice
+    assert kubectl(env, "run", "stuck", "--image=nginx:doesnotexist").returncode == 0
+    got = kubectl(env, "exec", "stuck", "--", "true")  # its image never pulls: no container runs
+    assert got.returncode != 0 and 'container not found ("stuck")' in got.stderr
+    refused = [r for r in cluster.requests.since(0) if r.subresource == "exec" and r.name == "stuck"]
+    assert refused and all(r.status >= 400 for r in refused), (got.stderr, refused)
+    assert kubectl(env, "exec", "web", "--", "sh", "-c", "exit 4").returncode == 4
+    served = [r for r in cluster.requests.since(0) if r.subresource == "exec" and r.exec_command == ("sh", "-c",
+                                                                                                     "exit 4")]
+    assert served and all(r.status == 101 for r in served)
+
+
+@needs_bwrap
+def test_the_container_shows_nothing_of_the_trainer(practice: tuple[Cluster, dict[str, str]]) -> None:
+    _, env = practice
+    script = "env; ls /; for c in nslookup curl wget; do command -v $c; done"
+    got = kubectl(env, "exec", "web", "--", "sh", "-c", script)
+    assert got.returncode == 0, got.stderr
+    assert "NETSIM" not in got.stdout and "trainer" not in got.stdout.lower()
+    assert "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" in got.stdout.splitlines()
+    assert got.stdout.splitlines()[-3:] == ["/usr/local/bin/nslookup", "/usr/local/bin/curl", "/usr/local/bin/wget"]

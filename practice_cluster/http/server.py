@@ -85,15 +85,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _stream(self, request: Request) -> None:
         """exec, attach and portforward: upgraded to a stream into a container, or refused with a Status."""
-        self.server.requests.record(self.command, request.path, request.query, request.headers, request.body, 101,
-                                    request.pairs)
+        def record(status: int) -> None:
+            self.server.requests.record(self.command, request.path, request.query, request.headers, request.body,
+                                        status, request.pairs)
+
         try:
-            response = handle(self.server.api.cluster, request, self.connection, self.rfile)
+            response = handle(self.server.api.cluster, request, self.connection, self.rfile, lambda: record(101))
         except Exception as exc:  # the server outlives any stream
             response = Response.json(ApiError(500, f"internal error: {type(exc).__name__}: {exc}").status(), 500)
         if response is None:
             self.close_connection = True
             return
+        record(response.status)
         self._send(response)
 
     def _send(self, response: Response) -> None:

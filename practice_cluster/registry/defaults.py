@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 Obj = dict[str, Any]
@@ -63,114 +64,170 @@ def _template(spec: Obj, restart_policy: str = "Always") -> None:
             pod_spec(template["spec"], restart_policy)
 
 
+def _pod(obj: Obj, spec: Obj | None) -> None:
+    if spec is not None:
+        pod_spec(spec)
+        spec.setdefault("enableServiceLinks", True)
+        spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        spec.setdefault("priority", 0)
+        spec.setdefault("serviceAccountName", "default")
+        spec.setdefault("serviceAccount", spec["serviceAccountName"])
+        spec.setdefault("tolerations", [
+            {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
+             "tolerationSeconds": 300},
+            {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+             "tolerationSeconds": 300},
+        ])
+
+
+def _deployment(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    spec.setdefault("replicas", 1)
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    strategy = spec.setdefault("strategy", {})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.setdefault("rollingUpdate", {})
+        rolling.setdefault("maxSurge", "25%")
+        rolling.setdefault("maxUnavailable", "25%")
+    _template(spec)
+
+
+def _replica_set(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    spec.setdefault("replicas", 1)
+    _template(spec)
+
+
+def _daemon_set(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    spec.setdefault("revisionHistoryLimit", 10)
+    strategy = spec.setdefault("updateStrategy", {})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.setdefault("rollingUpdate", {})
+        rolling.setdefault("maxUnavailable", 1)
+        rolling.setdefault("maxSurge", 0)
+    _template(spec)
+
+
+def _stateful_set(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    spec.setdefault("replicas", 1)
+    spec.setdefault("podManagementPolicy", "OrderedReady")
+    spec.setdefault("revisionHistoryLimit", 10)
+    strategy = spec.setdefault("updateStrategy", {})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        strategy.setdefault("rollingUpdate", {}).setdefault("partition", 0)
+    spec.setdefault("persistentVolumeClaimRetentionPolicy",
+                    {"whenDeleted": "Retain", "whenScaled": "Retain"})
+    _template(spec)
+
+
+def _job(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    if "completions" not in spec and "parallelism" not in spec:
+        spec["completions"] = 1
+    spec.setdefault("parallelism", 1)
+    spec.setdefault("backoffLimit", 6)
+    spec.setdefault("completionMode", "NonIndexed")
+    spec.setdefault("suspend", False)
+    spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
+    _template(spec, restart_policy="Never")
+
+
+def _cron_job(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    spec.setdefault("concurrencyPolicy", "Allow")
+    spec.setdefault("suspend", False)
+    spec.setdefault("successfulJobsHistoryLimit", 3)
+    spec.setdefault("failedJobsHistoryLimit", 1)
+    job_template = spec.setdefault("jobTemplate", {})
+    job_template.setdefault("metadata", {})
+    job_spec = job_template.get("spec")
+    if isinstance(job_spec, dict):  # a JobSpec is not a Job: only its pod template is defaulted
+        _template(job_spec, restart_policy="Never")
+
+
+def _service(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    spec.setdefault("type", "ClusterIP")
+    if spec["type"] != "ExternalName":
+        spec.setdefault("sessionAffinity", "None")
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+        spec.setdefault("internalTrafficPolicy", "Cluster")
+    else:
+        spec.setdefault("sessionAffinity", "None")
+    if spec["type"] in ("NodePort", "LoadBalancer"):
+        spec.setdefault("externalTrafficPolicy", "Cluster")
+    if spec["type"] == "LoadBalancer":
+        spec.setdefault("allocateLoadBalancerNodePorts", True)
+    for port in spec.get("ports") or []:
+        if isinstance(port, dict):
+            port.setdefault("protocol", "TCP")
+            if "port" in port:
+                port.setdefault("targetPort", port["port"])
+    obj.setdefault("status", {"loadBalancer": {}})
+
+
+def _secret(obj: Obj, spec: Obj | None) -> None:
+    obj.setdefault("type", "Opaque")
+    if isinstance(obj.get("stringData"), dict):  # written into data, base64, and not kept
+        data = obj["data"] if isinstance(obj.get("data"), dict) else {}
+        data.update({str(k): base64.b64encode(str(v).encode()).decode()
+                     for k, v in obj.pop("stringData").items()})
+        obj["data"] = data
+
+
+def _namespace(obj: Obj, spec: Obj | None) -> None:
+    if not isinstance(obj.get("spec"), dict):
+        obj["spec"] = {}
+    obj["spec"].setdefault("finalizers", ["kubernetes"])
+    obj.setdefault("status", {"phase": "Active"})
+    obj.setdefault("metadata", {}).setdefault("labels", {})
+    obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = obj["metadata"].get("name", "")
+
+
+def _ingress(obj: Obj, spec: Obj | None) -> None:
+    if spec is None:
+        return
+    obj.setdefault("status", {"loadBalancer": {}})
+
+
+#: Each kind's defaulting (the kinds without one have no defaults beyond the server's metadata).
+DEFAULTS: dict[str, Callable[[Obj, Obj | None], None]] = {
+    "Pod": _pod,
+    "Deployment": _deployment,
+    "ReplicaSet": _replica_set,
+    "DaemonSet": _daemon_set,
+    "StatefulSet": _stateful_set,
+    "Job": _job,
+    "CronJob": _cron_job,
+    "Service": _service,
+    "Secret": _secret,
+    "Namespace": _namespace,
+    "Ingress": _ingress,
+}
+
+
 def apply_defaults(kind: str, obj: Obj) -> Obj:
-    """Fill in the defaults of ``kind`` in place and return the object."""
+    """Fill in the defaults of ``kind`` in place (its entry of ``DEFAULTS``) and return the object."""
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         spec = None
-    match kind:
-        case "Pod":
-            if spec is not None:
-                pod_spec(spec)
-                spec.setdefault("enableServiceLinks", True)
-                spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
-                spec.setdefault("priority", 0)
-                spec.setdefault("serviceAccountName", "default")
-                spec.setdefault("serviceAccount", spec["serviceAccountName"])
-                spec.setdefault("tolerations", [
-                    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
-                     "tolerationSeconds": 300},
-                    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
-                     "tolerationSeconds": 300},
-                ])
-        case "Deployment" if spec is not None:
-            spec.setdefault("replicas", 1)
-            spec.setdefault("revisionHistoryLimit", 10)
-            spec.setdefault("progressDeadlineSeconds", 600)
-            strategy = spec.setdefault("strategy", {})
-            strategy.setdefault("type", "RollingUpdate")
-            if strategy["type"] == "RollingUpdate":
-                rolling = strategy.setdefault("rollingUpdate", {})
-                rolling.setdefault("maxSurge", "25%")
-                rolling.setdefault("maxUnavailable", "25%")
-            _template(spec)
-        case "ReplicaSet" if spec is not None:
-            spec.setdefault("replicas", 1)
-            _template(spec)
-        case "DaemonSet" if spec is not None:
-            spec.setdefault("revisionHistoryLimit", 10)
-            strategy = spec.setdefault("updateStrategy", {})
-            strategy.setdefault("type", "RollingUpdate")
-            if strategy["type"] == "RollingUpdate":
-                rolling = strategy.setdefault("rollingUpdate", {})
-                rolling.setdefault("maxUnavailable", 1)
-                rolling.setdefault("maxSurge", 0)
-            _template(spec)
-        case "StatefulSet" if spec is not None:
-            spec.setdefault("replicas", 1)
-            spec.setdefault("podManagementPolicy", "OrderedReady")
-            spec.setdefault("revisionHistoryLimit", 10)
-            strategy = spec.setdefault("updateStrategy", {})
-            strategy.setdefault("type", "RollingUpdate")
-            if strategy["type"] == "RollingUpdate":
-                strategy.setdefault("rollingUpdate", {}).setdefault("partition", 0)
-            spec.setdefault("persistentVolumeClaimRetentionPolicy",
-                            {"whenDeleted": "Retain", "whenScaled": "Retain"})
-            _template(spec)
-        case "Job" if spec is not None:
-            if "completions" not in spec and "parallelism" not in spec:
-                spec["completions"] = 1
-            spec.setdefault("parallelism", 1)
-            spec.setdefault("backoffLimit", 6)
-            spec.setdefault("completionMode", "NonIndexed")
-            spec.setdefault("suspend", False)
-            spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
-            _template(spec, restart_policy="Never")
-        case "CronJob" if spec is not None:
-            spec.setdefault("concurrencyPolicy", "Allow")
-            spec.setdefault("suspend", False)
-            spec.setdefault("successfulJobsHistoryLimit", 3)
-            spec.setdefault("failedJobsHistoryLimit", 1)
-            job_template = spec.setdefault("jobTemplate", {})
-            job_template.setdefault("metadata", {})
-            job_spec = job_template.get("spec")
-            if isinstance(job_spec, dict):  # a JobSpec is not a Job: only its pod template is defaulted
-                _template(job_spec, restart_policy="Never")
-        case "Service" if spec is not None:
-            spec.setdefault("type", "ClusterIP")
-            if spec["type"] != "ExternalName":
-                spec.setdefault("sessionAffinity", "None")
-                spec.setdefault("ipFamilies", ["IPv4"])
-                spec.setdefault("ipFamilyPolicy", "SingleStack")
-                spec.setdefault("internalTrafficPolicy", "Cluster")
-            else:
-                spec.setdefault("sessionAffinity", "None")
-            if spec["type"] in ("NodePort", "LoadBalancer"):
-                spec.setdefault("externalTrafficPolicy", "Cluster")
-            if spec["type"] == "LoadBalancer":
-                spec.setdefault("allocateLoadBalancerNodePorts", True)
-            for port in spec.get("ports") or []:
-                if isinstance(port, dict):
-                    port.setdefault("protocol", "TCP")
-                    if "port" in port:
-                        port.setdefault("targetPort", port["port"])
-            obj.setdefault("status", {"loadBalancer": {}})
-        case "Secret":
-            obj.setdefault("type", "Opaque")
-            if isinstance(obj.get("stringData"), dict):  # written into data, base64, and not kept
-                data = obj["data"] if isinstance(obj.get("data"), dict) else {}
-                data.update({str(k): base64.b64encode(str(v).encode()).decode()
-                             for k, v in obj.pop("stringData").items()})
-                obj["data"] = data
-        case "Namespace":
-            if not isinstance(obj.get("spec"), dict):
-                obj["spec"] = {}
-            obj["spec"].setdefault("finalizers", ["kubernetes"])
-            obj.setdefault("status", {"phase": "Active"})
-            obj.setdefault("metadata", {}).setdefault("labels", {})
-            obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = obj["metadata"].get("name", "")
-        case "Ingress" if spec is not None:
-            obj.setdefault("status", {"loadBalancer": {}})
+    fill = DEFAULTS.get(kind)
+    if fill is not None:
+        fill(obj, spec)
     if kind == "Pod":
         status = obj.setdefault("status", {})
         status.setdefault("phase", "Pending")

@@ -16,11 +16,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from practice_cluster.errors import ApiError
-from practice_cluster.rest.writes import final_if, guaranteed_update, keep_server_set
+from practice_cluster.rest.writes import keep_server_set
 from practice_cluster.schema.definitions import definition_name
 from practice_cluster.schema.resources import Resource
 from practice_cluster.storage.clock import rfc3339
 from practice_cluster.storage.store import Obj
+from practice_cluster.storage.updates import guaranteed_update, stored_or_raced
 
 if TYPE_CHECKING:
     from practice_cluster.rest.writes import Writes
@@ -68,7 +69,7 @@ def patch_object(writes: Writes, req: Request, r: Resource, namespace: str, name
         if sub == "scale":
             scale = _apply_patch(kind, "io.k8s.api.autoscaling.v1.Scale", scale_of(r, old), body)
             named = (scale.get("metadata") or {}).get("resourceVersion") != old["metadata"]["resourceVersion"]
-            return final_if(named, lambda: writes.write_scale(req, r, old, scale, dry_run))
+            return stored_or_raced(named, lambda: writes.write_scale(req, r, old, scale, dry_run))
         patched = _apply_patch(kind, definition, copy.deepcopy(old), body)
         if not isinstance(patched, dict):
             raise ApiError.bad_request("the patch did not produce an object")
@@ -79,7 +80,7 @@ def patch_object(writes: Writes, req: Request, r: Resource, namespace: str, name
             raise ApiError.bad_request(f'metadata.name: Invalid value: "{patched["metadata"].get("name")}": '
                                        "field is immutable")
         said[:] = writes.check_fields(req, r, patched)
-        return final_if(named, lambda: writes.write_update(req, r, old, patched, sub or "", dry_run))
+        return stored_or_raced(named, lambda: writes.write_update(req, r, old, patched, sub or "", dry_run))
 
     said: list[str] = []
     stored = guaranteed_update(r, name, attempt)
@@ -147,6 +148,7 @@ def _server_side_apply(writes: Writes, req: Request, r: Resource, namespace: str
         if "status" in live and sub != "status":
             merged["status"] = live["status"]
         writes.prepare(r, merged, live)
-        return writes.store.update(r.plural, merged, status_only=sub == "status", dry_run=dry_run)
+        return stored_or_raced(False, lambda: writes.store.update(r.plural, merged, status_only=sub == "status",
+                                                                 dry_run=dry_run))
 
     return guaranteed_update(r, name, attempt)

@@ -2,9 +2,9 @@
 
 The body's envelope (kind, apiVersion, metadata, namespace), unknown fields per ``fieldValidation``,
 then defaults, admission and validation (``prepare``), managedFields (``record``), and the store, which
-keeps the metadata only the server sets (``storage.store.SERVER_SET``). ``guaranteed_update`` is the one
-loop that runs a read-change-write again when another writer got there first. The REST handlers (api,
-patching, deletion) call it; it calls none of them.
+keeps the metadata only the server sets (``storage.store.SERVER_SET``); a patch's read-change-write runs
+in ``storage.updates.guaranteed_update``. The REST handlers (api, patching, deletion) call it; it calls
+none of them.
 
     writes = Writes(store, clock)
     obj = writes.check_envelope(resource, body, "default")
@@ -14,20 +14,18 @@ patching, deletion) call it; it calls none of them.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from practice_cluster.errors import ApiError
-from practice_cluster.registry.admission import Allocator, admit_daemonset, admit_job, admit_pod, admit_service
+from practice_cluster.registry.admission import Allocator
 from practice_cluster.registry.defaults import apply_defaults
+from practice_cluster.registry.strategies import STRATEGIES, Admission
 from practice_cluster.schema.definitions import definition_name
 from practice_cluster.schema.resources import RESOURCES, Resource
 from practice_cluster.storage.clock import Clock, rfc3339
 from practice_cluster.storage.store import SERVER_SET, Obj, Store
 from practice_cluster.wire import Request, manager_of
 
-#: How often a write that lost a race to another writer is tried again before it is a 409 Conflict.
-RETRIES = 8
 #: What a create drops from the body: the server-set metadata, the resourceVersion and managedFields.
 OWNED_METADATA = (*SERVER_SET, "resourceVersion", "managedFields")
 
@@ -58,39 +56,6 @@ def keep_server_set(meta: dict[str, Any], old: dict[str, Any]) -> None:
             meta.pop(key, None)
 
 
-class Stale(Exception):
-    """A write that named a resourceVersion that is no longer current: its conflict is the client's own."""
-
-    def __init__(self, error: ApiError) -> None:
-        super().__init__(error.message)
-        self.error = error
-
-
-def final_if(stale: bool, write: Callable[[], Obj]) -> Obj:
-    """``write()``, whose conflict is final (not retried) when the client named a ``resourceVersion``."""
-    try:
-        return write()
-    except ApiError as err:
-        if stale and err.code == 409 and err.reason == "Conflict":
-            raise Stale(err) from err
-        raise
-
-
-def guaranteed_update(r: Resource, name: str, attempt: Callable[[], Obj]) -> Obj:
-    """The apiserver's guaranteed update: ``attempt`` reads the live object, changes it and writes it; when
-    another writer got there first it runs again (a patch never fails with a conflict it did not ask for)."""
-    for _ in range(RETRIES):
-        try:
-            return attempt()
-        except Stale as stale:
-            raise stale.error from None
-        except ApiError as err:
-            if err.code == 409 and err.reason == "Conflict":
-                continue
-            raise
-    raise ApiError.conflict(r.plural, name, r.group)
-
-
 class Writes:
     """Checks, prepares, records and stores the objects a request writes."""
 
@@ -98,6 +63,7 @@ class Writes:
         self.store = store
         self.clock = clock
         self.allocator = Allocator(store)
+        self.admission = Admission(store, self.allocator)
 
     def check_envelope(self, r: Resource, obj: Any, namespace: str) -> Obj:
         """The body is an object of this resource's kind in this namespace; 400 otherwise."""
@@ -166,14 +132,7 @@ class Writes:
         else:
             _drop_nulls(obj["spec"])
         apply_defaults(r.kind, obj)
-        if r.kind == "Service":
-            admit_service(self.allocator, obj, old)
-        if r.kind == "Job" and old is None:
-            admit_job(obj)
-        if r.kind == "Pod" and old is None:
-            admit_pod(self.store, obj)
-        if r.kind == "DaemonSet":
-            admit_daemonset(obj, old)
+        STRATEGIES[r.kind].admit(self.admission, obj, old)
         meta = obj["metadata"]
         if not meta.get("name"):
             raise ApiError.invalid(r.kind, "", [("metadata.name", "Required value: name or generateName is required")],

@@ -45,6 +45,12 @@ class Resource:
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
 
+#: The kinds whose strategy sets ``metadata.generation`` (1 on create, one more on each spec change); a
+#: Service, Namespace, Node, PersistentVolumeClaim or Lease has none though it has a spec.
+GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
+                              "Ingress", "IngressClass"})
+
+
 _TABLE = (
     Resource("", "v1", "Namespace", "namespaces", "namespace", False, ("ns",), (), ("status", "finalize"),
              ("create", "delete", "get", "list", "patch", "update", "watch")),

@@ -51,7 +51,7 @@ _POD_UPDATE = (
     "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
 )
 
-_NAME_CHECKS: dict[str, Callable[[str], list[str]]] = {
+NAME_CHECKS: dict[str, Callable[[str], list[str]]] = {
     "Service": fmt.dns1035_label,
     "Namespace": fmt.dns1123_label,
 }
@@ -61,9 +61,9 @@ def validate(kind: str, obj: dict[str, Any], old: dict[str, Any] | None) -> list
     """The apiserver's 422 causes for ``obj`` of ``kind``; ``old`` is the stored object on update."""
     errs = Errors()
     obj = as_dict(obj)
-    metadata(errs, obj.get("metadata"), _NAME_CHECKS.get(kind, fmt.dns1123_subdomain))
+    metadata(errs, obj.get("metadata"), NAME_CHECKS.get(kind, fmt.dns1123_subdomain))
     spec = as_dict(obj.get("spec"))
-    rules = _RULES.get(kind)
+    rules = RULES.get(kind)
     if rules is not None:
         rules(errs, obj, spec)
     if old is not None:
@@ -236,7 +236,7 @@ def _pod(errs: Errors, obj: dict[str, Any], spec: dict[str, Any]) -> None:
     pod_spec(errs, spec, "spec")
 
 
-_RULES: dict[str, Callable[[Errors, dict[str, Any], dict[str, Any]], None]] = {
+RULES: dict[str, Callable[[Errors, dict[str, Any], dict[str, Any]], None]] = {
     "Pod": _pod, "Deployment": _deployment, "ReplicaSet": _replicaset, "DaemonSet": _daemonset,
     "StatefulSet": _statefulset, "Job": _job, "CronJob": _cronjob, "Service": services.service,
     "ConfigMap": services.configmap, "Secret": services.secret, "Ingress": services.ingress,

@@ -27,16 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from practice_cluster.errors import ApiError
-from practice_cluster.schema.resources import RESOURCES, Resource
+from practice_cluster.schema.resources import GENERATION_KINDS, RESOURCES, Resource
 from practice_cluster.storage.clock import Clock, rfc3339
 
 Obj = dict[str, Any]
 Key = tuple[str, str, str]  # plural, namespace ("" when cluster-scoped), name
 
-#: The kinds whose strategy sets ``metadata.generation`` (1 on create, one more on each spec change); a
-#: Service, Namespace, Node, PersistentVolumeClaim or Lease has none though it has a spec.
-GENERATION_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
-                              "Ingress", "IngressClass"})
 #: The metadata only the server sets: an update keeps it as stored (the one list of it; rest.writes strips it
 #: from a create and keeps a client from adding it).
 SERVER_SET = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation")

@@ -29,7 +29,7 @@ import ptyprocess
 
 from practice_cluster.errors import ApiError
 from practice_cluster.streams.channels import CLOSE, RESIZE, STDERR, STDIN, STDOUT, ChannelSocket, is_upgrade
-from practice_cluster.streams.container import NOT_RUN, PATH, TOOLS, ContainerBox, default_command
+from practice_cluster.streams.container import NOT_RUN, PATH, TOOL_BIN, TOOLS, ContainerBox, default_command
 from practice_cluster.wire import Response
 from sandbox.errors import SandboxError
 
@@ -89,7 +89,7 @@ def _found(command: list[str], env: dict[str, str]) -> bool:
     if "/" in first:
         return first.startswith(TOOLS) or os.path.isfile(first)
     for directory in env.get("PATH", PATH).split(":"):
-        if directory.startswith(TOOLS):
+        if directory in (TOOL_BIN, f"{TOOLS}/bin"):
             if first in ("nslookup", "curl", "wget"):
                 return True
             continue
@@ -98,8 +98,10 @@ def _found(command: list[str], env: dict[str, str]) -> bool:
     return False
 
 
-def handle(cluster: Parts, req: Request, sock: socket.socket, rfile: io.BufferedIOBase) -> Response | None:
-    """Serve a streaming request; the error response to send, or None once the stream was served."""
+def handle(cluster: Parts, req: Request, sock: socket.socket, rfile: io.BufferedIOBase,
+           accepted: Callable[[], None] = lambda: None) -> Response | None:
+    """Serve a streaming request; the error response to send, or None once the stream was served
+    (``accepted`` is called when the connection is upgraded, before the command runs)."""
     target = stream_target(req.path)
     if target is None:
         return _status(404, "the server could not find the requested resource", "NotFound")
@@ -132,10 +134,14 @@ def handle(cluster: Parts, req: Request, sock: socket.socket, rfile: io.Buffered
     if ws is None:
         return _status(400, "the practice cluster speaks the channel protocols v5.channel.k8s.io and "
                             "v4.channel.k8s.io; the client offered neither", "BadRequest")
+    accepted()
     flag = {k: req.query.get(k) in ("true", "1") for k in ("stdin", "stdout", "stderr", "tty")}
     token = cluster.attached.opened(flag["tty"])
     try:
         Stream(cluster, ws, pod, container, status, flag, token).run(sub, command)
+    except Exception as exc:  # an upgraded connection gets its Status on the error channel, never HTTP
+        ws.finish(ApiError(500, f"Internal error occurred: {type(exc).__name__}: {exc}", reason="InternalError")
+                  .status())
     finally:
         cluster.attached.closed(token)
     return None

@@ -43,14 +43,17 @@ if TYPE_CHECKING:
 
 NOT_RUN = "the practice cluster does not run real containers"
 #: Where the container's tools (nslookup, curl, wget) and network data are, inside.
-TOOLS = "/opt/trainer"
-PATH = f"{TOOLS}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+TOOLS = "/.trainer"
+#: Where nslookup, curl and wget are found: /usr/local/bin, a directory of the container's own over the
+#: machine's (an image's PATH stays the usual one, and `env` shows nothing of the trainer).
+TOOL_BIN = "/usr/local/bin"
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 NETSIM = Path(__file__).with_name("netsim.py")
 FOREGROUND = Path(__file__).with_name("foreground.py")
 #: A container session's limits: a shell's worth of processes, no more.
 LIMITS = Limits(processes=64, cpu_seconds=600, wall_seconds=3600.0)
 #: Where netsim logs the calls made in the container (writable inside), and how much of it is read.
-CALLS_DIR = "/run/trainer"
+CALLS_DIR = "/.trainer-calls"
 MAX_CALLS, MAX_CALLS_BYTES = 200, 256 * 1024
 #: The atomic writer's timestamped directory of a ConfigMap or Secret volume.
 DATA_DIR = "..2026_01_01_00_00_00.000000000"
@@ -235,12 +238,16 @@ class ContainerBox:
         for tool in ("nslookup", "curl", "wget"):
             wrapper = root.tools / "bin" / tool
             if python:
-                wrapper.write_text(f'#!/bin/sh\nexec {python} -I {TOOLS}/netsim.py {tool} "$@"\n', encoding="utf-8")
+                wrapper.write_text(f"#!/bin/sh\nNETSIM_VIEW={TOOLS}/network.json NETSIM_CALLS={CALLS_DIR}/calls.jsonl "
+                                   f'exec {python} -I {TOOLS}/netsim.py {tool} "$@"\n', encoding="utf-8")
             else:
                 wrapper.write_text(f"#!/bin/sh\necho '{tool}: {NOT_RUN}, and {tool} needs python3, which this "
                                    "machine lacks' >&2\nexit 127\n", encoding="utf-8")
             wrapper.chmod(0o555)
         binds: list[tuple[str, str]] = [(str(root.tools), TOOLS)]
+        on_path = os.path.isdir(TOOL_BIN)  # a bind needs the directory: a machine without one gets it on PATH
+        if on_path:
+            binds.append((str(root.tools / "bin"), TOOL_BIN))
         (root.state / "calls").mkdir()
         writable: list[tuple[Path, str]] = [(root.home, "/root"), (root.path / "tmp", "/tmp"),
                                             (root.state / "calls", CALLS_DIR)]
@@ -279,8 +286,7 @@ class ContainerBox:
         env, _ = container_env(cluster, pod, container)
         if spec.get("enableServiceLinks", True) is not False:
             env = {**service_env(cluster, namespace), **env}
-        env.update({"PATH": PATH, "HOME": "/root", "HOSTNAME": host, "NETSIM_VIEW": f"{TOOLS}/network.json",
-                    "NETSIM_CALLS": f"{CALLS_DIR}/calls.jsonl"})
+        env.update({"PATH": PATH if on_path else f"{TOOLS}/bin:{PATH}", "HOME": "/root", "HOSTNAME": host})
         root.hand_over()
         volumes_dir = root.path / "volumes"
         for dirpath, dirnames, filenames in os.walk(volumes_dir):  # root's in the container, as the kubelet's

@@ -2,8 +2,9 @@
 
 This file runs on its own inside the container's sandbox (the standard library only, no package), as
 ``python3 netsim.py nslookup|curl|wget ARGS``; the data is the JSON ``netview.network_view`` wrote
-(``NETSIM_VIEW`` names it). Names resolve as in a pod: ``/etc/resolv.conf``'s search list
-(``NS.svc.cluster.local svc.cluster.local cluster.local``, ``ndots:5``) before the name itself, and
+(``NETSIM_VIEW`` names it; the container's wrappers set it and ``NETSIM_CALLS``, the call log). Names
+resolve as in a pod: ``/etc/resolv.conf``'s search list (``NS.svc.cluster.local svc.cluster.local
+cluster.local``, ``ndots:5``) before the name itself, and
 a connection to a Service's ClusterIP and port goes to one of its ready endpoints, as kube-proxy
 sends it. What the practice cluster cannot know (addresses on the internet, servers it does not
 simulate) is said plainly instead of faked.
@@ -25,7 +26,7 @@ FOUND: dict[str, str] = {}
 
 
 def load() -> dict[str, Any]:
-    with open(os.environ.get("NETSIM_VIEW", "/opt/trainer/network.json"), encoding="utf-8") as f:
+    with open(os.environ.get("NETSIM_VIEW", "/.trainer/network.json"), encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
 
