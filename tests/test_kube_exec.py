@@ -202,6 +202,13 @@ def test_connections_go_to_endpoints_or_fail_as_curl_says() -> None:
     assert unknown.value.curl == "curl: (6) Could not resolve host: nothing"
 
 
+def test_a_cluster_ip_is_its_service_and_a_pod_ip_its_pod() -> None:
+    netsim.connect(VIEW, "10.96.0.50", 80)
+    assert netsim.FOUND["target"] == "service/inu/db"
+    netsim.connect(VIEW, "10.244.1.5", 8080)
+    assert netsim.FOUND["target"] == "pod/inu/db-0"
+
+
 def test_the_old_busybox_nslookup_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert netsim.nslookup(["db"], VIEW) == 0
     assert capsys.readouterr().out == ("Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc."

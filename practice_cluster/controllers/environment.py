@@ -1,4 +1,5 @@
-"""What a container sees: its environment and the files of its ConfigMap and Secret volumes.
+"""What a container sees: its environment and the files of its ConfigMap, Secret, projected and downward-API
+volumes.
 
 Both resolve references the way the kubelet does (``envFrom``, ``configMapKeyRef``, ``secretKeyRef``,
 ``fieldRef``; volume ``items`` and ``subPath``) and say what is missing in the kubelet's words, which
@@ -8,6 +9,7 @@ the pod's status and events then carry.
 from __future__ import annotations
 
 import base64
+import json
 from typing import TYPE_CHECKING, Any
 
 from practice_cluster.controllers.common import meta
@@ -71,9 +73,7 @@ def container_env(cluster: Parts, pod: Obj, container: dict[str, Any]) -> tuple[
         field_ref = value_from.get("fieldRef")
         if isinstance(field_ref, dict):
             path = str(field_ref.get("fieldPath", ""))
-            env[name] = {"metadata.name": meta(pod)["name"], "metadata.namespace": namespace,
-                         "spec.nodeName": pod["spec"].get("nodeName", ""),
-                         "status.podIP": pod.get("status", {}).get("podIP", "")}.get(path, "")
+            env[name] = field_value(pod, path)
     return env, None
 
 
@@ -90,17 +90,62 @@ def mounted_files(cluster: Parts, pod: Obj, container: dict[str, Any]) -> tuple[
             source = volume.get(key)
             if not isinstance(source, dict):
                 continue
-            data = lookup_data(cluster, kind, namespace, str(source.get(name_key)))
-            if data is None:
+            if lookup_data(cluster, kind, namespace, str(source.get(name_key))) is None:
                 if source.get("optional"):
                     continue
                 return files, (f'MountVolume.SetUp failed for volume "{volume.get("name")}" : {kind} '
                                f'"{source.get(name_key)}" not found')
-            items = source.get("items")
-            chosen = {str(i.get("path")): data.get(str(i.get("key")), "") for i in items} if items else data
+            chosen = volume_files(cluster, pod, {key: source}) or {}
             base = str(mount.get("mountPath", "")).rstrip("/")
             if mount.get("subPath"):
                 files[base] = chosen.get(str(mount["subPath"]), "")
             else:
                 files.update({f"{base}/{k}": v for k, v in chosen.items()})
     return files, None
+
+
+def field_value(pod: Obj, field: str) -> str:
+    """A ``fieldRef``'s value (an env variable's or a downward-API file's), as the kubelet resolves it."""
+    meta = pod.get("metadata") or {}
+    if field in ("metadata.labels", "metadata.annotations"):
+        values = meta.get(field.split(".")[1]) or {}
+        return "\n".join(f'{k}="{v}"' for k, v in sorted(values.items()))
+    return str({"metadata.name": meta.get("name"), "metadata.namespace": meta.get("namespace"),
+                "metadata.uid": meta.get("uid"), "spec.nodeName": pod.get("spec", {}).get("nodeName"),
+                "spec.serviceAccountName": pod.get("spec", {}).get("serviceAccountName", "default"),
+                "status.podIP": pod.get("status", {}).get("podIP")}.get(field) or "")
+
+
+def volume_files(cluster: Parts, pod: Obj, volume: dict[str, Any]) -> dict[str, str] | None:
+    """The files of a ConfigMap, Secret, projected or downward-API volume (relative paths), else None."""
+    namespace = str(pod["metadata"].get("namespace", "default"))
+
+    def keyed(kind: str, name: str, source: dict[str, Any]) -> dict[str, str]:
+        data = lookup_data(cluster, kind, namespace, name) or {}
+        items = source.get("items")
+        return {str(i.get("path")): data.get(str(i.get("key")), "") for i in items} if items else data
+
+    if isinstance(volume.get("configMap"), dict):
+        return keyed("configmap", str(volume["configMap"].get("name")), volume["configMap"])
+    if isinstance(volume.get("secret"), dict):
+        return keyed("secret", str(volume["secret"].get("secretName")), volume["secret"])
+    if isinstance(volume.get("downwardAPI"), dict):
+        return {str(i.get("path")): field_value(pod, str((i.get("fieldRef") or {}).get("fieldPath", "")))
+                for i in volume["downwardAPI"].get("items") or []}
+    if isinstance(volume.get("projected"), dict):
+        files: dict[str, str] = {}
+        for source in volume["projected"].get("sources") or []:
+            if isinstance(source.get("configMap"), dict):
+                files.update(keyed("configmap", str(source["configMap"].get("name")), source["configMap"]))
+            elif isinstance(source.get("secret"), dict):
+                files.update(keyed("secret", str(source["secret"].get("name")), source["secret"]))
+            elif isinstance(source.get("downwardAPI"), dict):
+                files.update(volume_files(cluster, pod, {"downwardAPI": source["downwardAPI"]}) or {})
+            elif isinstance(source.get("serviceAccountToken"), dict):
+                claims = base64.urlsafe_b64encode(json.dumps(
+                    {"sub": f"system:serviceaccount:{namespace}:"
+                            f"{pod.get('spec', {}).get('serviceAccountName', 'default')}",
+                     "practice": "a token of the practice cluster; it signs nothing"}).encode()).decode().rstrip("=")
+                files[str(source["serviceAccountToken"].get("path", "token"))] = f"eyJhbGciOiJub25lIn0.{claims}."
+        return files
+    return None

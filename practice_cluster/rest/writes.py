@@ -62,8 +62,7 @@ class Writes:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        self.allocator = Allocator(store)
-        self.admission = Admission(store, self.allocator)
+        self.admission = Admission(store, Allocator(store))
 
     def check_envelope(self, r: Resource, obj: Any, namespace: str) -> Obj:
         """The body is an object of this resource's kind in this namespace; 400 otherwise."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import select
 import selectors
@@ -239,9 +240,10 @@ class Stream:
         try:
             box = ContainerBox.create(self.cluster, self.pod, self.container)
             try:
-                code = self._serve(box, command, tty=bool(self.container.get("tty")) and self.flags["tty"]) \
-                    if _found(command, box.env) else 127
-                if code == 127 and not _found(command, box.env):
+                if _found(command, box.env):
+                    code = self._serve(box, command, tty=bool(self.container.get("tty")) and self.flags["tty"])
+                else:
+                    code = 127
                     self._write_log(f"exec {command[0]}: executable file not found in $PATH\n".encode())
                 self._keep_calls(box)
             finally:
@@ -314,8 +316,6 @@ class Stream:
                 threading.Thread(target=self._reap_later, args=(proc,), daemon=True).start()
 
     def _resize(self, proc: ptyprocess.PtyProcess | subprocess.Popen[bytes], data: bytes) -> None:
-        import json
-
         try:
             size = json.loads(data)
             self.columns, self.rows = max(1, int(size["Width"])), max(1, int(size["Height"]))

@@ -17,7 +17,6 @@ namespace, with no network, a process limit and the sandbox's rlimits.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import ptyprocess
 
 from practice_cluster.controllers.containers import SHELL_IMAGES, image_name
-from practice_cluster.controllers.environment import container_env, lookup_data
+from practice_cluster.controllers.environment import container_env, volume_files
 from practice_cluster.streams.netview import network_view
 from sandbox.bwrap import SYSTEM_DIRS, bwrap_argv
 from sandbox.errors import SandboxError
@@ -102,52 +101,6 @@ def service_env(cluster: Parts, namespace: str) -> dict[str, str]:
             env[f"{base}_PORT"] = str(port.get("port"))
             env[f"{base}_ADDR"] = ip
     return env
-
-
-def _downward(pod: Obj, field: str) -> str:
-    meta = pod.get("metadata") or {}
-    if field in ("metadata.labels", "metadata.annotations"):
-        values = meta.get(field.split(".")[1]) or {}
-        return "\n".join(f'{k}="{v}"' for k, v in sorted(values.items()))
-    return str({"metadata.name": meta.get("name"), "metadata.namespace": meta.get("namespace"),
-                "metadata.uid": meta.get("uid"), "spec.nodeName": pod.get("spec", {}).get("nodeName"),
-                "spec.serviceAccountName": pod.get("spec", {}).get("serviceAccountName", "default"),
-                "status.podIP": pod.get("status", {}).get("podIP")}.get(field) or "")
-
-
-def volume_files(cluster: Parts, pod: Obj, volume: dict[str, Any]) -> dict[str, str] | None:
-    """The files of a ConfigMap, Secret, projected or downward-API volume (relative paths), else None."""
-    namespace = str(pod["metadata"].get("namespace", "default"))
-
-    def keyed(kind: str, name: str, source: dict[str, Any]) -> dict[str, str]:
-        data = lookup_data(cluster, kind, namespace, name) or {}
-        items = source.get("items")
-        return {str(i.get("path")): data.get(str(i.get("key")), "") for i in items} if items else data
-
-    if isinstance(volume.get("configMap"), dict):
-        return keyed("configmap", str(volume["configMap"].get("name")), volume["configMap"])
-    if isinstance(volume.get("secret"), dict):
-        return keyed("secret", str(volume["secret"].get("secretName")), volume["secret"])
-    if isinstance(volume.get("downwardAPI"), dict):
-        return {str(i.get("path")): _downward(pod, str((i.get("fieldRef") or {}).get("fieldPath", "")))
-                for i in volume["downwardAPI"].get("items") or []}
-    if isinstance(volume.get("projected"), dict):
-        files: dict[str, str] = {}
-        for source in volume["projected"].get("sources") or []:
-            if isinstance(source.get("configMap"), dict):
-                files.update(keyed("configmap", str(source["configMap"].get("name")), source["configMap"]))
-            elif isinstance(source.get("secret"), dict):
-                files.update(keyed("secret", str(source["secret"].get("name")), source["secret"]))
-            elif isinstance(source.get("downwardAPI"), dict):
-                files.update(volume_files(cluster, pod, {"downwardAPI": source["downwardAPI"]}) or {})
-            elif isinstance(source.get("serviceAccountToken"), dict):
-                claims = base64.urlsafe_b64encode(json.dumps(
-                    {"sub": f"system:serviceaccount:{namespace}:"
-                            f"{pod.get('spec', {}).get('serviceAccountName', 'default')}",
-                     "practice": "a token of the practice cluster; it signs nothing"}).encode()).decode().rstrip("=")
-                files[str(source["serviceAccountToken"].get("path", "token"))] = f"eyJhbGciOiJub25lIn0.{claims}."
-        return files
-    return None
 
 
 def _write_volume(target: Path, files: dict[str, str], mode: int) -> None:

@@ -75,8 +75,14 @@ class Resolver:
         return None
 
     def owner(self, ips: list[str]) -> str:
-        """``pod/NS/NAME`` of the pod with one of ``ips``, else ""."""
-        return next((f"pod/{self.view['pods'][ip]}" for ip in ips if ip in self.view["pods"]), "")
+        """Whose one of ``ips`` is: ``pod/NS/NAME`` or the Service of a ClusterIP, else ""."""
+        for ip in ips:
+            if ip in self.view["pods"]:
+                return f"pod/{self.view['pods'][ip]}"
+            service = self.view["services"].get(ip)
+            if service is not None:
+                return str(self.records.get(service["name"], {}).get("target", ""))
+        return ""
 
     def in_cluster(self, name: str) -> bool:
         return name.rstrip(".").lower().endswith(self.domain)
@@ -163,7 +169,9 @@ def connect(view: dict[str, Any], host: str, port: int) -> tuple[str, str, dict[
     """(the address connected to, the address that answered, what serves there) for ``host:port``."""
     resolver = Resolver(view)
     ip = host
-    if not is_ip(host):
+    if is_ip(host):
+        FOUND.update({"resolved": "", "target": resolver.owner([host])})
+    else:
         found = resolver.resolve(host)
         if found is None:
             if resolver.in_cluster(host) or "." not in host:
