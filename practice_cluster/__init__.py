@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         RequestLog as RequestLog,
     )
     from practice_cluster.streams.connect import busy as streams_busy
+    from practice_cluster.streams.connect import ended as streams_ended
     from practice_cluster.wire import Request as Request
     from practice_cluster.wire import Response as Response
 
@@ -50,13 +51,13 @@ PUBLIC = {
     "NamespaceGuard": "http.guard", "RESOURCES": "schema.resources", "Resource": "schema.resources",
     "parse_label_selector": "selectors", "REQUESTS_KEY": "storage.requests", "TRAINER_HEADER": "storage.requests",
     "RecordedRequest": "storage.requests", "RequestLog": "storage.requests", "Request": "wire",
-    "Response": "wire", "streams_busy": "streams.connect",
+    "Response": "wire", "streams_busy": "streams.connect", "streams_ended": "streams.connect",
 }
-_RENAMED = {"streams_busy": "busy"}
+_RENAMED = {"streams_busy": "busy", "streams_ended": "ended"}
 
 __all__ = ["IDLE_WAIT_S", "REQUESTS_KEY", "RESOURCES", "TRAINER_HEADER", "ApiError", "Cluster", "NamespaceGuard",
            "RecordedRequest", "Request", "RequestLog", "Resource", "Response", "ScaledClock", "parse_label_selector",
-           "streams_busy"]
+           "streams_busy", "streams_ended"]
 
 
 def __getattr__(name: str) -> Any:

@@ -106,6 +106,7 @@ class Session:
         self._disk_checked = self.started
         self._since: dict[int, int] | None = None
         self._tree: list[int] | None = None  # the process tree when the program was last idle
+        self._home_group: int | None = None  # the terminal's foreground group when the program first waited
         self._echoed = False
         self._probe = IdleProbe()
         self._last_output = self.started
@@ -270,6 +271,9 @@ class Session:
                 in_a_row += 1
                 if in_a_row >= 2:
                     self._tree = descendants(self.pid)
+                    if self._home_group is None:
+                        with contextlib.suppress(OSError):
+                            self._home_group = os.tcgetpgrp(self.fd)
                     return True
             else:
                 in_a_row = 0
@@ -277,6 +281,16 @@ class Session:
                 busy_since = now if busy_since is None or got else busy_since
                 self.pump(timeout=_busy_poll(now - busy_since))
         return False
+
+    def shell_has_terminal(self) -> bool:
+        """Whether the program that started (the shell) is again the terminal's foreground, no job of its
+        holding the terminal; True when that is unknown (it never waited for input, or /proc cannot tell)."""
+        if self._home_group is None or not self.alive:
+            return True
+        try:
+            return os.tcgetpgrp(self.fd) == self._home_group
+        except OSError:
+            return True
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
         """Pump until ``predicate()`` holds; False on timeout."""

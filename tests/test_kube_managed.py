@@ -10,7 +10,7 @@ import threading
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import kubectl_binary
@@ -400,6 +400,7 @@ _OBJECTS = st.dictionaries(_KEYS, _VALUES, max_size=5)
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(obj=_OBJECTS, other=_OBJECTS, definition=st.sampled_from([POD, DEPLOY, SERVICE, CONFIGMAP]))
+@example(obj={"metadata": {"labels": None, "name": "x"}}, other={}, definition=CONFIGMAP)  # once lost its name
 def test_random_objects_never_crash_and_reapply_is_a_no_op(obj: dict[str, Any], other: dict[str, Any],
                                                           definition: str) -> None:
     assert isinstance(fields_set(obj, definition), dict)
@@ -415,6 +416,17 @@ def test_random_objects_never_crash_and_reapply_is_a_no_op(obj: dict[str, Any], 
         assert isinstance(server_side_apply(first, other, "kubectl", definition, True, "v1", T2), dict)
     except ApiError as err:
         assert err.code == 400
+
+
+def test_reapplying_a_config_with_an_empty_field_keeps_the_name() -> None:
+    """`labels:` left empty in a YAML file is a null the applier owns: pruning it on the next apply must
+    not take the object's name (and namespace) with it, as the real server keeps them."""
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "d", "labels": None},
+              "data": {"a": "1"}}
+    first = server_side_apply(None, config, "kubectl", CONFIGMAP, False, "v1", T0)
+    again = server_side_apply(first, config, "kubectl", CONFIGMAP, False, "v1", T1)
+    assert again["metadata"]["name"] == "c" and again["metadata"]["namespace"] == "d"
+    assert again == first
 
 
 def stored_any(obj: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from typing import Any
 
 from practice_cluster import IDLE_WAIT_S, REQUESTS_KEY, RESOURCES, TRAINER_HEADER, Cluster, NamespaceGuard, ScaledClock
 from practice_cluster import streams_busy as stream_busy
+from practice_cluster import streams_ended as stream_ended
 from trainer.errors import TrainerError
 from trainer.kube_paths import resource_named
 
@@ -240,6 +241,10 @@ class PracticeTarget:
         deadline = time.monotonic() + timeout
         while stream_busy(self.cluster) and time.monotonic() < deadline:
             time.sleep(0.02)
+
+    def streams_ended(self) -> int:
+        """How many exec and attach connections have ended on the cluster so far."""
+        return stream_ended(self.cluster)
 
     def mark_requests(self) -> None:
         """The learner starts now: ``read(REQUESTS_KEY)`` returns what the cluster received after this."""

@@ -215,14 +215,20 @@ class Drill:
         """Send keys in notation, letting the program settle where a person would pause."""
         if self.session is None:
             return
+        practice = self.target if isinstance(self.target, PracticeTarget) else None
         for chunk in chunks(parse_keys(keys)):
             if not self.session.alive:
                 break
+            ended = practice.streams_ended() if practice else 0
             self.session.send(chunk)
             if not self.session.wait_idle(SETTLE_TIMEOUT_S):
                 self.session.notes.append(Note.of("not_settled", keys="".join(chunk)))
-            if isinstance(self.target, PracticeTarget) and self._streams_may_start(chunk):
-                self.target.wait_streams(SETTLE_TIMEOUT_S)
+            if practice and self._streams_may_start(chunk):
+                practice.wait_streams(SETTLE_TIMEOUT_S)
+                if practice.streams_ended() != ended:
+                    # an exec or attach ended with these keys: its kubectl, still giving the terminal back,
+                    # would read the next keys a person types only once the shell's prompt is back
+                    self.session.wait_for(self.session.shell_has_terminal, SETTLE_TIMEOUT_S)
                 self.session.wait_idle(SETTLE_TIMEOUT_S)
 
     @staticmethod

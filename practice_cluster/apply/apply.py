@@ -168,13 +168,16 @@ def _removed(value: Any, trie: Trie, shape: Shape) -> Any:
     return {} if out is _MISSING else out
 
 
-def _prune(merged: dict[str, Any], managed: Managed, last: Trie, shape: Shape) -> dict[str, Any]:
-    """Drop what the applier owned last time and no longer applies, unless some manager still owns it."""
+def _prune(merged: dict[str, Any], managed: Managed, last: Trie, shape: Shape, identity: Trie) -> dict[str, Any]:
+    """Drop what the applier owned last time and no longer applies, unless some manager still owns it.
+
+    ``identity`` is the name and namespace the configuration gives: the apiserver strips them from the
+    managed fields only after the merge, so while pruning they are the applier's and stay."""
 
     def named(trie: Trie) -> Trie:
         return named_fields_as_members(trie, shape)
 
-    owned: Trie = {}
+    owned: Trie = identity
     for entry in managed.values():
         owned = union(owned, entry.fields)
     last_named = named(last)
@@ -241,6 +244,14 @@ def _config(applied: dict[str, Any]) -> dict[str, Any]:
         config["metadata"] = {k: v for k, v in meta.items()
                               if k not in SERVER_METADATA or k in ("name", "namespace")}
     return config
+
+
+def _identity_set(config: dict[str, Any], shape: Shape) -> Trie:
+    """The fields of the configuration's name and namespace (as the merge sees them, before they are stripped)."""
+    meta = config.get("metadata")
+    if not isinstance(meta, dict):
+        return {}
+    return value_set({"metadata": {k: meta[k] for k in ("name", "namespace") if meta.get(k) is not None}}, shape)
 
 
 def _typed_error(applied: dict[str, Any], detail: str) -> ApiError:
@@ -312,7 +323,7 @@ def server_side_apply(
     managed[me.identity] = me
     merged = merge(base, config, shape)
     if last is not None and not is_empty(last.fields):
-        merged = _prune(merged, managed, last.fields, shape)
+        merged = _prune(merged, managed, last.fields, shape, _identity_set(config, shape))
     changed = compare(go_zero(tracked(base), definition), go_zero(tracked(merged), definition), shape)
     touched = union(changed.added, changed.modified)
     conflicts: list[tuple[Entry, Path]] = []

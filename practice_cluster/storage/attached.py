@@ -26,6 +26,7 @@ class AttachedProcesses:
         self._lock = threading.Lock()
         self._streams: dict[int, tuple[bool, float]] = {}  # open exec/attach: (on a terminal, last traffic)
         self._next = 0
+        self._ended = 0
 
     def opened(self, tty: bool) -> int:
         """Count an exec or attach connection as open; the token for ``touch`` and ``closed``."""
@@ -42,7 +43,14 @@ class AttachedProcesses:
 
     def closed(self, token: int) -> None:
         with self._lock:
-            self._streams.pop(token, None)
+            if self._streams.pop(token, None) is not None:
+                self._ended += 1
+
+    @property
+    def ended(self) -> int:
+        """How many exec and attach connections have ended so far."""
+        with self._lock:
+            return self._ended
 
     def streams_busy(self, quiet_s: float) -> bool:
         """Whether a connection is working: one without a terminal is until it ends; one on a terminal

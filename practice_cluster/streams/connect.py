@@ -168,6 +168,12 @@ def busy(cluster: Parts) -> bool:
     return False
 
 
+def ended(cluster: Parts) -> int:
+    """How many exec and attach connections have ended: one that ends with the keys just sent leaves its
+    kubectl still giving the terminal back, and a key typed meanwhile would go to it, not to the shell."""
+    return cluster.attached.ended
+
+
 class Stream:
     """One exec or attach connection: the box, the process, and the pumps between them and the client."""
 
