@@ -26,8 +26,8 @@ from tools.fidelity.normalise import normalise
 from tools.fidelity.run import Output
 
 REFERENCE = ROOT.parent / "shared" / "reference-cluster"
-#: Measured: 478 identical of 497 compared commands; a margin of 6 for what a run may wobble.
-IDENTICAL_AT_LEAST = 472
+#: Measured: 482 identical of 501 compared commands; a margin of 6 for what a run may wobble.
+IDENTICAL_AT_LEAST = 476
 MIN_COMMANDS = 250
 
 POD_RUN_1 = """NAME                   READY   STATUS    RESTARTS   AGE   IP           NODE

@@ -20,7 +20,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from tools.fidelity import clusters, compare, corpus, report
-from tools.fidelity.run import Runner, run_all
+from tools.fidelity.run import Runner, prepare, run_all
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="fidelity-") as scratch:
         base = args.keep or Path(scratch)
+        prepared = prepare(scenarios, base)
         for n in range(passes):
             with ExitStack() as stack:
                 try:
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                     return 2
                 prac = stack.enter_context(clusters.practice())
                 runners = [Runner(prac, base / f"pass{n}"), Runner(ref, base / f"pass{n}")]
-                runs.append(run_all(runners, scenarios, base / f"pass{n}", workers=args.workers))
+                runs.append(run_all(runners, scenarios, prepared, workers=args.workers))
     seconds = time.monotonic() - started
     found = compare.compare(scenarios, runs[0]["practice"], runs[0]["reference"], known=known)
     print(report.text(found, compare.stale(found, known), diffs=not args.no_diff), end="")

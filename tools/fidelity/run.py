@@ -117,10 +117,10 @@ def prepare(scenarios: list[Scenario], base: Path) -> dict[str, Path]:
     return made
 
 
-def run_all(runners: list[Runner], scenarios: list[Scenario], base: Path, workers: int = 6,
+def run_all(runners: list[Runner], scenarios: list[Scenario], prepared: dict[str, Path], workers: int = 6,
             progress: Callable[[str], None] | None = None) -> dict[str, dict[str, list[Output]]]:
-    """Every scenario on every runner, concurrently: ``{runner name: {scenario id: outputs}}``."""
-    prepared = prepare(scenarios, base)
+    """Every scenario on every runner, concurrently: ``{runner name: {scenario id: outputs}}``; ``prepared``
+    is what :func:`prepare` made (once for every pass: a generated key is the same key in each)."""
     results: dict[str, dict[str, list[Output]]] = {r.name: {} for r in runners}
     # The longest scenarios first, alternating the clusters, so neither waits for the other at the end.
     order = sorted(scenarios, key=lambda s: -len(s.steps))
