@@ -9,12 +9,13 @@ compare Go types, so 1 and 1.0 (int64 and float64) or true and 1 differ.
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
 from typing import Any
 
 from practice_cluster.errors import ApiError
+from practice_cluster.schema.validation_convert import go_value, json_token
 
+#: Go's ``%v`` of a decoded JSON value: the schema's printer, so patch and validation messages agree.
+go_v = go_value
 MAP_KIND = "map[string]interface {}"
 LIST_KIND = "[]interface {}"
 
@@ -61,51 +62,8 @@ def go_type(value: Any) -> str:
 
 
 def json_kind(value: Any) -> str:
-    """How Go's JSON decoder names a value it cannot store: object, array, number, ..."""
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    return "string"
-
-
-def _go_float(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "0"
-    number = Decimal(repr(value)).normalize()
-    sign, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)
-    text = "".join(map(str, digits))
-    exp10 = len(text) + exponent - 1
-    if exp10 < -4 or exp10 >= 6:
-        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
-        return f"{'-' if sign else ''}{mantissa}e{'+' if exp10 >= 0 else '-'}{abs(exp10):02d}"
-    return format(number, "f")
-
-
-def go_v(value: Any) -> str:
-    """Go's ``%v`` of a decoded JSON value (maps print with sorted keys)."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{key}:{go_v(value[key])}" for key in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(go_v(item) for item in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return _go_float(value)
-    return str(value)
+    """How Go's JSON decoder names a value it cannot store: null, object, array, number, ..."""
+    return "null" if value is None else json_token(value)
 
 
 def go_s(value: Any) -> str:

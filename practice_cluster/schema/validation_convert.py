@@ -169,7 +169,8 @@ def _go_kind(value: Any) -> str:
     return "slice" if isinstance(value, list) else "map"
 
 
-def _json_token(value: Any) -> str:
+def json_token(value: Any) -> str:
+    """How Go's JSON decoder names a value it cannot store: bool, number, string, array, object."""
     return {"bool": "bool", "int64": "number", "float64": "number", "string": "string", "slice": "array",
             "map": "object"}[_go_kind(value)]
 
@@ -180,14 +181,14 @@ def _special(name: str, value: Any) -> str | None:
         if isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)
                                       and float(value).is_integer()):
             return None
-        shown = f"number {go_float(value)}" if isinstance(value, float) else _json_token(value)
+        shown = f"number {go_float(value)}" if isinstance(value, float) else json_token(value)
         return f"json: cannot unmarshal {shown} into Go value of type int32"
     if name == QUANTITY:
         if isinstance(value, (bool, dict, list)):
             return QUANTITY_FORMAT
         return quantity_error(value.strip() if isinstance(value, str) else go_value(value))
     if not isinstance(value, str):
-        return f"json: cannot unmarshal {_json_token(value)} into Go value of type string"
+        return f"json: cannot unmarshal {json_token(value)} into Go value of type string"
     return time_error(value)
 
 

@@ -107,25 +107,13 @@ def _go_type(schema: dict[str, Any]) -> str:
     return "interface {}"
 
 
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def _accepts(schema: dict[str, Any], value: Any) -> bool:
     if "oneOf" in schema:  # IntOrString, Quantity
         return isinstance(value, (str, int, float)) and not isinstance(value, bool)
     kinds = _types(schema)
     if not kinds:
         return True
-    kind = _json_kind(value)
+    kind = convert.json_token(value)
     if kind == "number":
         if "number" in kinds:
             return True
@@ -169,14 +157,14 @@ def _self_decoding(value: Any, name: str | None, struct: str, path: str) -> str 
     if name == convert.INT_OR_STRING:
         if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return None
-        kind = f"number {value}" if isinstance(value, float) else _json_kind(value)
+        kind = f"number {value}" if isinstance(value, float) else convert.json_token(value)
         return f"json: cannot unmarshal {kind} into Go struct field {struct}.{path} of type int32"
     if name == convert.QUANTITY:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return None
         return convert.quantity_error(value.strip()) if isinstance(value, str) else convert.QUANTITY_FORMAT
     if not isinstance(value, str):
-        return f"json: cannot unmarshal {_json_kind(value)} into Go value of type string"
+        return f"json: cannot unmarshal {convert.json_token(value)} into Go value of type string"
     return convert.time_error(value)
 
 
@@ -196,7 +184,7 @@ def _walk_types(value: Any, schema: dict[str, Any], struct: str, path: str, foun
             found.append(problem)
         return
     if not _accepts(target, value):
-        kind = _json_kind(value)
+        kind = convert.json_token(value)
         if kind == "number" and "integer" in _types(target):
             kind = f"number {value}"
         where = f"Go struct field {struct}.{path}" if path else "Go value"
